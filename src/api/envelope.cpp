@@ -1,0 +1,25 @@
+#include "api/envelope.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace nadoo::api {
+namespace {
+
+HttpResponse envelope(unsigned status, boost::json::value data, std::string_view outcome,
+                      std::string_view message) {
+  const boost::json::object body{
+      {"data", std::move(data)}, {"status", outcome}, {"code", status}, {"message", message}};
+  return HttpResponse{status, "application/json", boost::json::serialize(body)};
+}
+
+}  // namespace
+
+HttpResponse success_response(unsigned status, boost::json::value data, std::string_view message) {
+  return envelope(status, std::move(data), "success", message);
+}
+
+HttpResponse error_response(unsigned status, std::string_view message) {
+  return envelope(status, nullptr, "error", message);
+}
+
+}  // namespace nadoo::api

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <string_view>
+
+#include "api/http_message.hpp"
+
+namespace nadoo::api {
+
+/// The platform's REST envelope: `{"data":…,"status":"success","code":200,"message":…}`.
+HttpResponse success_response(unsigned status, boost::json::value data, std::string_view message = "OK");
+HttpResponse error_response(unsigned status, std::string_view message);
+
+}  // namespace nadoo::api

@@ -1,0 +1,50 @@
+// config/ owns the server's options: their defaults (here), and how the
+// command line, a config file and the environment set them (command_line.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nadoo::config {
+
+struct ServerConfig {
+  // Network
+  std::string host = "127.0.0.1";  // loopback unless an operator opens it up
+  std::uint16_t port = 8000;       // the spec's examples use :8000
+  unsigned io_threads = 0;         // 0: one per core
+  std::string data_dir = "data";
+
+  // Authentication (the platform's own variable names where it has them)
+  std::string jwt_secret;
+  std::string jwt_algorithm = "HS256";  // the platform's default
+  std::string jwt_public_key_file;      // PEM, for RS256 / ES256
+  std::string jwt_issuer;               // checked when set
+  std::string jwt_audience;             // checked when set
+  unsigned jwt_leeway_seconds = 30;     // ordinary clock drift between hosts
+  bool chat_require_token = false;      // the spec lets guests chat
+  std::vector<std::string> api_keys;    // X-API-Key values for server-to-server REST
+
+  // Limits
+  std::size_t max_message_bytes = 64 * 1024;  // the contract's default inbound limit
+  /// Bytes queued for one connection before it is closed as a slow consumer:
+  /// 1 MiB is thousands of chat deltas, far more than a healthy client lags.
+  std::size_t outbound_queue_limit_bytes = 1024 * 1024;
+  /// Open WebSocket connections; beyond it new ones are closed with 1013.
+  /// 19,000 keeps one process under a 20,000 open-file limit.
+  std::size_t max_connections = 19000;
+  std::size_t max_http_body_bytes = 1024 * 1024;  // REST bodies: documents, event batches
+  std::size_t max_http_header_bytes = 16 * 1024;  // a long JWT in a header fits
+  /// Time a peer may stay silent; a ping is sent at half of it, so a live
+  /// browser (which always answers pings) is never dropped.
+  unsigned idle_timeout_seconds = 60;
+  unsigned handshake_timeout_seconds = 10;  // HTTP request, upgrade, and close handshake
+  unsigned shutdown_grace_seconds = 10;     // SIGTERM: time for close frames to reach peers
+
+  // Diagnostics
+  bool enable_echo = false;  // /ws/echo, for WebSocket conformance suites
+  std::string log_level = "info";
+};
+
+}  // namespace nadoo::config

@@ -1,0 +1,59 @@
+// endpoints/ owns the behaviour of each WebSocket endpoint family. An endpoint
+// never sees Beast: it gets a hub::Connection that can send, close and tell
+// its user.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hub/connection.hpp"
+
+namespace nadoo::endpoints {
+
+enum class EndpointFamily { chat, notifications, workspaces, plugin_debug, echo };
+
+std::string_view family_name(EndpointFamily family);
+
+/// What the transport knows of a connection before it is admitted.
+struct AdmissionRequest {
+  std::string resource_id;           // the `{id}` of the path
+  std::optional<std::string> token;  // `?token=` or `Authorization: Bearer`
+};
+
+/// The verdict on a new connection: a user (possibly empty, for endpoints
+/// without users), or a refusal that closes it with 1008.
+struct Admission {
+  std::string user_id;
+  std::optional<std::string> refusal_reason;
+  /// Whether the refusal was an authentication failure (counted in metrics).
+  bool authentication_failed = false;
+  /// Optional `error` message sent before the 1008 close.
+  hub::SharedText refusal_message;
+
+  static Admission admit(std::string user_id) { return Admission{std::move(user_id), {}, false, {}}; }
+  static Admission invalid_token() { return Admission{{}, std::string("Invalid token"), true, {}}; }
+};
+
+/// One endpoint family. The transport calls these on the connection's own
+/// strand, one at a time per connection; different connections call
+/// concurrently from several I/O threads. None of them may block.
+class Endpoint {
+ public:
+  using AdmissionDone = std::function<void(Admission)>;
+
+  virtual ~Endpoint() = default;
+
+  /// Decides whether a connection whose WebSocket handshake completed may
+  /// stay. `done` may be called later and from any thread (storage lookups).
+  virtual void admit(const AdmissionRequest& request, AdmissionDone done) = 0;
+  /// The connection is admitted: send the first message, join rooms.
+  virtual void on_open(const hub::ConnectionPtr& connection) = 0;
+  virtual void on_message(const hub::ConnectionPtr& connection, std::string_view message,
+                          hub::MessageKind kind) = 0;
+  /// The connection is closing (either side) or lost; called once, after on_open.
+  virtual void on_close(const hub::ConnectionPtr& connection) = 0;
+};
+
+}  // namespace nadoo::endpoints

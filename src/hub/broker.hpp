@@ -1,0 +1,41 @@
+#pragma once
+
+#include <functional>
+
+#include "hub/connection.hpp"
+#include "hub/room_id.hpp"
+
+namespace nadoo::hub {
+
+/// A message for every connection in a room, on every node.
+struct RoomMessage {
+  RoomId room;
+  SharedText payload;
+  /// The connection that caused it and must not receive it (typing, relays);
+  /// 0 when everyone in the room receives it.
+  ConnectionId excluded_connection = 0;
+};
+
+/// Carries room messages between the hubs of all nodes. The in-process broker
+/// serves one node; a Redis broker replaces it for a cluster without any
+/// change to the endpoints.
+///
+/// Thread-safety: every member function may be called from any thread.
+class Broker {
+ public:
+  using Delivery = std::function<void(const RoomMessage&)>;
+
+  virtual ~Broker() = default;
+
+  /// Sets where messages of subscribed rooms are delivered; called once, before
+  /// any subscribe.
+  virtual void set_delivery(Delivery deliver) = 0;
+  virtual void publish(RoomMessage message) = 0;
+  /// Called when a room gains its first local member and loses its last.
+  virtual void subscribe(const RoomId& room) = 0;
+  virtual void unsubscribe(const RoomId& room) = 0;
+  /// Whether the broker can currently carry messages (for /readyz).
+  virtual bool is_ready() const = 0;
+};
+
+}  // namespace nadoo::hub

@@ -1,0 +1,54 @@
+// hub/ owns who is connected and where: connections, users, rooms, statistics,
+// and the broker interface that carries room messages between nodes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace nadoo::hub {
+
+/// One serialized message, shared by every recipient of a broadcast.
+using SharedText = std::shared_ptr<const std::string>;
+
+inline SharedText make_shared_text(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+/// Unique among the connections of one server process; never reused.
+using ConnectionId = std::uint64_t;
+
+enum class MessageKind { text, binary };
+
+/// RFC 6455 close codes the server uses, named for why it uses them.
+enum class CloseCode : std::uint16_t {
+  normal = 1000,
+  going_away = 1001,        // server shutdown
+  policy_violation = 1008,  // authentication or authorization failed
+  message_too_big = 1009,
+  internal_error = 1011,
+  try_again_later = 1013,  // shed: slow consumer, connection limit
+};
+
+/// What an endpoint sees of a WebSocket connection. Implemented by the
+/// transport; every member function may be called from any thread and never
+/// blocks (sends are queued and written by the connection's own strand).
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  virtual ConnectionId id() const = 0;
+  /// The authenticated (or guest) user; empty on unauthenticated endpoints.
+  virtual const std::string& user_id() const = 0;
+  /// The `{id}` path parameter: session, user, workspace or execution id.
+  virtual const std::string& resource_id() const = 0;
+
+  virtual void send(SharedText message, MessageKind kind = MessageKind::text) = 0;
+  /// Sends what is already queued, then the close frame. Later sends are dropped.
+  virtual void close(CloseCode code, std::string_view reason) = 0;
+};
+
+using ConnectionPtr = std::shared_ptr<Connection>;
+
+}  // namespace nadoo::hub

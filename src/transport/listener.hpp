@@ -1,0 +1,34 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "transport/transport_context.hpp"
+
+namespace nadoo::transport {
+
+/// Accepts TCP connections and gives each one its own strand and HttpSession.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  /// Throws boost::system::system_error when the address cannot be bound.
+  Listener(boost::asio::io_context& io_context, const boost::asio::ip::tcp::endpoint& endpoint,
+           TransportContext& context);
+
+  void start();
+  /// Stops accepting; safe from any thread.
+  void stop();
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+ private:
+  void accept_next();
+  void on_accept(boost::system::error_code error, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& io_context_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  /// Backs off after resource errors (out of file descriptors) instead of spinning.
+  boost::asio::steady_timer retry_timer_;
+  TransportContext& context_;
+};
+
+}  // namespace nadoo::transport

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+
+#include "api/http_api.hpp"
+#include "config/server_config.hpp"
+#include "endpoints/endpoint.hpp"
+#include "hub/server_metrics.hpp"
+
+namespace nadoo::transport {
+
+/// What every session needs from the server, shared by reference: sessions
+/// keep one pointer to it rather than a copy of each part.
+struct TransportContext {
+  const config::ServerConfig& config;
+  hub::ServerMetrics& metrics;
+  const api::HttpApi& http_api;
+  /// Indexed by EndpointFamily; the echo slot may be null when echo is off.
+  std::array<endpoints::Endpoint*, 5> endpoints{};
+  /// Set at SIGTERM: connections admitted from now on are closed with 1001.
+  std::atomic<bool> stopping{false};
+
+  endpoints::Endpoint& endpoint_for(endpoints::EndpointFamily family) const {
+    return *endpoints[static_cast<std::size_t>(family)];
+  }
+};
+
+}  // namespace nadoo::transport

@@ -1,0 +1,122 @@
+"""Starts the real nadoo-realtime binary for end-to-end tests.
+
+Each server listens on 127.0.0.1 on a port the kernel picks (`--port 0`); the
+port is read from the server's own "listening on" log line, so nothing waits on
+a fixed delay.
+"""
+import asyncio
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import jwt
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("NADOO_BINARY", str(REPO / "build" / "nadoo-realtime"))
+JWT_SECRET = "e2e-test-secret-not-for-production"
+API_KEY = "nai-e2e-test-key"
+STARTUP_TIMEOUT_SECONDS = 15
+LISTENING = re.compile(r"listening on http://([0-9.]+):(\d+)")
+
+
+def make_token(sub, ttl=3600, secret=JWT_SECRET, algorithm="HS256", **claims):
+    """An access token as the platform issues them, made by PyJWT."""
+    now = int(time.time())
+    payload = {"sub": sub, "iat": now, "exp": now + ttl, "type": "access", **claims}
+    return jwt.encode(payload, secret, algorithm=algorithm)
+
+
+class Server:
+    def __init__(self, *args, env=None, tmp_path=None):
+        environment = dict(os.environ)
+        environment.update({"JWT_SECRET": JWT_SECRET, "NADOO_API_KEYS": API_KEY})
+        environment.update(env or {})
+        data_dir = str(tmp_path) if tmp_path else "/tmp/nadoo-e2e-data"
+        command = [BINARY, "serve", "--port", "0", "--data-dir", data_dir, *args]
+        self.process = subprocess.Popen(
+            command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.log_lines = []
+        self._lines = queue.Queue()
+        threading.Thread(target=self._collect_output, daemon=True).start()
+        self.host, self.port = self._await_listening()
+
+    def _collect_output(self):
+        for line in self.process.stdout:
+            self.log_lines.append(line)
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def _await_listening(self):
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while True:
+            line = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            if line is None:
+                raise RuntimeError("server exited before listening:\n" + "".join(self.log_lines))
+            match = LISTENING.search(line)
+            if match:
+                return match.group(1), int(match.group(2))
+
+    def ws_url(self, path):
+        return f"ws://{self.host}:{self.port}{path}"
+
+    def http_url(self, path):
+        return f"http://{self.host}:{self.port}{path}"
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def rss_kib(self):
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.process.wait(timeout=timeout)
+
+    def log(self):
+        return "".join(self.log_lines)
+
+
+def run(coroutine, timeout=60):
+    """Runs one test's coroutine, bounded in time."""
+    return asyncio.run(asyncio.wait_for(coroutine, timeout))
+
+
+def http_get(server, path, api_key=API_KEY, headers=None):
+    """GET → (status, content type, body text); never raises for HTTP errors."""
+    request = urllib.request.Request(server.http_url(path), headers=dict(headers or {}))
+    if api_key:
+        request.add_header("X-API-Key", api_key)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("Content-Type"), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type"), error.read().decode()
+
+
+def stats(server):
+    status, _, body = http_get(server, "/ws/stats")
+    assert status == 200, body
+    return json.loads(body)
+
+
+def metric(server, name):
+    _, _, body = http_get(server, "/metrics", api_key=None)
+    for line in body.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"metric {name} missing")

@@ -1,0 +1,64 @@
+"""A bare RFC 6455 client over a plain socket, for what a library client hides:
+seeing the server's ping frames, and staying silent as a dead peer would."""
+import base64
+import os
+import socket
+import struct
+
+OPCODE_TEXT, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG = 0x1, 0x8, 0x9, 0xA
+
+
+class RawWebSocket:
+    def __init__(self, host, port, path, timeout=10):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self.buffer += self._receive()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        self.status_line = head.split(b"\r\n", 1)[0].decode()
+
+    def _receive(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("server closed the TCP connection")
+        return chunk
+
+    def _read_exactly(self, count):
+        while len(self.buffer) < count:
+            self.buffer += self._receive()
+        data, self.buffer = self.buffer[:count], self.buffer[count:]
+        return data
+
+    def read_frame(self):
+        """→ (opcode, payload) of the next frame."""
+        first, second = self._read_exactly(2)
+        length = second & 0x7F
+        if length == 126:
+            length = struct.unpack("!H", self._read_exactly(2))[0]
+        elif length == 127:
+            length = struct.unpack("!Q", self._read_exactly(8))[0]
+        return first & 0x0F, self._read_exactly(length)
+
+    def send_frame(self, opcode, payload=b""):
+        mask = os.urandom(4)
+        header = bytes([0x80 | opcode, 0x80 | len(payload)])  # payloads under 126 bytes
+        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def wait_for_eof(self):
+        """Reads (and ignores) frames until the server closes the TCP connection."""
+        try:
+            while True:
+                self._receive()
+        except ConnectionError:
+            return True
+
+    def close(self):
+        self.sock.close()

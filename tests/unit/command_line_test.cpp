@@ -1,0 +1,126 @@
+#include "config/command_line.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace nadoo::config {
+namespace {
+
+Command parse(std::vector<const char*> arguments) {
+  arguments.insert(arguments.begin(), "nadoo-realtime");
+  return parse_command_line(static_cast<int>(arguments.size()), arguments.data());
+}
+
+ServerConfig serve_config(std::vector<const char*> arguments) {
+  arguments.insert(arguments.begin(), "serve");
+  const auto command = parse(arguments);
+  if (const auto* exit = std::get_if<ExitCommand>(&command)) ADD_FAILURE() << exit->output;
+  return std::get<ServeCommand>(command).config;
+}
+
+/// Sets an environment variable for one test.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+  ~ScopedEnvironment() { unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+std::string write_config_file(const std::string& content) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("nadoo-config-test-" + std::to_string(getpid()));
+  std::ofstream(path) << content;
+  return path.string();
+}
+
+TEST(CommandLine, serve_defaults_match_the_documented_ones) {
+  const auto config = serve_config({});
+  EXPECT_EQ(config.host, "127.0.0.1");
+  EXPECT_EQ(config.port, 8000);
+  EXPECT_EQ(config.jwt_algorithm, "HS256");
+  EXPECT_EQ(config.max_message_bytes, 64u * 1024);
+  EXPECT_FALSE(config.chat_require_token);
+  EXPECT_FALSE(config.enable_echo);
+}
+
+TEST(CommandLine, flags_set_options) {
+  const auto config =
+      serve_config({"--host", "0.0.0.0", "--port", "9000", "--data-dir", "/tmp/d", "--enable-echo",
+                    "--max-message-bytes", "1000", "--api-keys", "nai-a,nai-b"});
+  EXPECT_EQ(config.host, "0.0.0.0");
+  EXPECT_EQ(config.port, 9000);
+  EXPECT_EQ(config.data_dir, "/tmp/d");
+  EXPECT_TRUE(config.enable_echo);
+  EXPECT_EQ(config.max_message_bytes, 1000u);
+  EXPECT_EQ(config.api_keys, (std::vector<std::string>{"nai-a", "nai-b"}));
+}
+
+TEST(CommandLine, platform_environment_variables_are_honoured) {
+  ScopedEnvironment secret("JWT_SECRET", "from-env");
+  ScopedEnvironment algorithm("JWT_ALGORITHM", "HS512");
+  ScopedEnvironment keys("NADOO_API_KEYS", "nai-1,nai-2,nai-3");
+  ScopedEnvironment port("NADOO_PORT", "8123");
+  const auto config = serve_config({});
+  EXPECT_EQ(config.jwt_secret, "from-env");
+  EXPECT_EQ(config.jwt_algorithm, "HS512");
+  EXPECT_EQ(config.api_keys.size(), 3u);
+  EXPECT_EQ(config.port, 8123);
+}
+
+TEST(CommandLine, command_line_beats_environment_beats_config_file) {
+  const auto file = write_config_file("port = 7001\nhost = \"10.0.0.1\"\nmax_message_bytes = 5\n");
+  ScopedEnvironment port("NADOO_PORT", "7002");
+  ScopedEnvironment host("NADOO_HOST", "10.0.0.2");
+  const auto config = serve_config({"--config", file.c_str(), "--port", "7003"});
+  EXPECT_EQ(config.port, 7003);
+  EXPECT_EQ(config.host, "10.0.0.2");
+  EXPECT_EQ(config.max_message_bytes, 5u);
+  std::filesystem::remove(file);
+}
+
+TEST(CommandLine, unknown_config_file_key_is_an_error) {
+  const auto file = write_config_file("no_such_option = 1\n");
+  const auto command = parse({"serve", "--config", file.c_str()});
+  ASSERT_TRUE(std::holds_alternative<ExitCommand>(command));
+  EXPECT_NE(std::get<ExitCommand>(command).exit_code, 0);
+  EXPECT_NE(std::get<ExitCommand>(command).output.find("no_such_option"), std::string::npos);
+  std::filesystem::remove(file);
+}
+
+TEST(CommandLine, invalid_values_are_usage_errors) {
+  for (auto arguments : std::vector<std::vector<const char*>>{{"serve", "--port", "70000"},
+                                                              {"serve", "--jwt-algorithm", "none"},
+                                                              {"serve", "--idle-timeout-seconds", "1"},
+                                                              {"serve", "--log-level", "loud"},
+                                                              {"bogus"},
+                                                              {}}) {
+    const auto command = parse(arguments);
+    ASSERT_TRUE(std::holds_alternative<ExitCommand>(command));
+    EXPECT_NE(std::get<ExitCommand>(command).exit_code, 0);
+  }
+}
+
+TEST(CommandLine, token_command_takes_subject_and_lifetime) {
+  const auto command = parse({"token", "--sub", "user-1", "--ttl", "60", "--jwt-secret", "s"});
+  ASSERT_TRUE(std::holds_alternative<TokenCommand>(command));
+  const auto& token = std::get<TokenCommand>(command);
+  EXPECT_EQ(token.request.subject, "user-1");
+  EXPECT_EQ(token.request.time_to_live, std::chrono::seconds(60));
+  EXPECT_EQ(token.config.jwt_secret, "s");
+}
+
+TEST(CommandLine, version_prints_and_exits_zero) {
+  const auto command = parse({"--version"});
+  ASSERT_TRUE(std::holds_alternative<ExitCommand>(command));
+  EXPECT_EQ(std::get<ExitCommand>(command).exit_code, 0);
+  EXPECT_NE(std::get<ExitCommand>(command).output.find("nadoo-realtime"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nadoo::config
