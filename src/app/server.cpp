@@ -55,15 +55,17 @@ auth::JwtSettings jwt_settings(const config::ServerConfig& config) {
 /// all gone or the grace period is over.
 class GracefulShutdown : public std::enable_shared_from_this<GracefulShutdown> {
  public:
-  GracefulShutdown(net::io_context& io_context, const hub::ServerMetrics& metrics, std::chrono::seconds grace)
+  GracefulShutdown(net::io_context& io_context, const transport::TransportContext& context,
+                   std::chrono::seconds grace)
       : io_context_(io_context),
-        metrics_(metrics),
+        context_(context),
         timer_(io_context),
         deadline_(std::chrono::steady_clock::now() + grace) {}
 
   void wait_for_connections() {
-    if (metrics_.connections_open.load() <= 0 || std::chrono::steady_clock::now() >= deadline_) {
-      spdlog::info("shutdown: {} connections left; stopping", metrics_.connections_open.load());
+    const auto left = context_.live_websocket_sessions.load();
+    if (left <= 0 || std::chrono::steady_clock::now() >= deadline_) {
+      spdlog::info("shutdown: {} connections left; stopping", left);
       return io_context_.stop();
     }
     timer_.expires_after(shutdown_poll_interval);
@@ -73,7 +75,7 @@ class GracefulShutdown : public std::enable_shared_from_this<GracefulShutdown> {
 
  private:
   net::io_context& io_context_;
-  const hub::ServerMetrics& metrics_;
+  const transport::TransportContext& context_;
   net::steady_timer timer_;
   std::chrono::steady_clock::time_point deadline_;
 };
@@ -134,7 +136,7 @@ int run_server(const config::ServerConfig& config) {
     listener->stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
-    std::make_shared<GracefulShutdown>(io_context, metrics,
+    std::make_shared<GracefulShutdown>(io_context, context,
                                        std::chrono::seconds(config.shutdown_grace_seconds))
         ->wait_for_connections();
   });

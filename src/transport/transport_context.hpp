@@ -20,6 +20,9 @@ struct TransportContext {
   std::array<endpoints::Endpoint*, 5> endpoints{};
   /// Set at SIGTERM: connections admitted from now on are closed with 1001.
   std::atomic<bool> stopping{false};
+  /// WebSocket sessions alive, from the upgrade request to the end, including
+  /// those still in their handshake: shutdown waits for all of them.
+  std::atomic<std::int64_t> live_websocket_sessions{0};
 
   endpoints::Endpoint& endpoint_for(endpoints::EndpointFamily family) const {
     return *endpoints[static_cast<std::size_t>(family)];

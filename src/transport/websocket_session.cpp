@@ -32,9 +32,12 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
         route_(std::move(route)),
         endpoint_(context.endpoint_for(route_.family)),
         context_(context),
-        outbound_(context.metrics) {}
+        outbound_(context.metrics) {
+    context_.live_websocket_sessions.fetch_add(1);
+  }
 
   ~WebSocketSession() override {
+    context_.live_websocket_sessions.fetch_sub(1);
     if (!accepted_) return;
     context_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     spdlog::info("disconnect id={} user={} path={}/{} code={}", id_, user_id_,
@@ -89,6 +92,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     auto& metrics = context_.metrics;
     metrics.connections_accepted_total.fetch_add(1, std::memory_order_relaxed);
     const auto open = metrics.connections_open.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (context_.stopping.load()) return start_close(CloseCode::going_away, "Server shutdown", true);
     if (static_cast<std::size_t>(open) > context_.config.max_connections) {
       metrics.connection_limit_closes_total.fetch_add(1, std::memory_order_relaxed);
       return start_close(CloseCode::try_again_later, "Server at connection limit", true);
@@ -116,6 +120,9 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     spdlog::info("connect id={} user={} path={}/{}", id_, user_id_, endpoints::family_name(route_.family),
                  route_.resource_id);
     endpoint_.on_open(shared_from_this());
+    // Shutdown sets `stopping` before it lists the hub's connections; one that
+    // registered after that list sees the flag here and closes itself.
+    if (context_.stopping.load()) start_close(CloseCode::going_away, "Server shutdown", false);
     read_next();
   }
 

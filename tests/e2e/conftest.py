@@ -3,12 +3,19 @@ import pytest
 from nadoo_server import Server
 
 
+def stop_and_check(instance):
+    """Stops a server; under a sanitizer build, any report it printed fails the test."""
+    instance.stop()
+    for marker in ("ThreadSanitizer", "AddressSanitizer", "LeakSanitizer", "runtime error:"):
+        assert marker not in instance.log(), instance.log()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One server with the default configuration, shared by a test module."""
     instance = Server("--enable-echo", tmp_path=tmp_path_factory.mktemp("data"))
     yield instance
-    instance.stop()
+    stop_and_check(instance)
 
 
 @pytest.fixture
@@ -23,4 +30,4 @@ def start_server(tmp_path):
 
     yield start
     for instance in started:
-        instance.stop()
+        stop_and_check(instance)

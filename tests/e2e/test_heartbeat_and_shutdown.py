@@ -31,7 +31,12 @@ def test_peer_that_never_answers_is_dropped_after_the_idle_timeout(start_server)
     started = time.monotonic()
     assert client.wait_for_eof()
     assert 1 <= time.monotonic() - started < 10
-    assert stats(strict)["total_connections"] == 0
+    # The server learns of its own timeout just after the socket closes: nothing
+    # tells the client that moment, so the stats are read until they agree.
+    deadline = time.monotonic() + 5
+    while stats(strict)["total_connections"] != 0:
+        assert time.monotonic() < deadline, "dropped peer still counted"
+        time.sleep(0.01)
     client.close()
 
 
