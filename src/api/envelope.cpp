@@ -22,4 +22,12 @@ HttpResponse error_response(unsigned status, std::string_view message) {
   return envelope(status, nullptr, "error", message);
 }
 
+HttpResponse api_key_required() { return error_response(401, "A valid X-API-Key header is required"); }
+
+HttpResponse bearer_token_required() {
+  return error_response(401, "A valid access token is required (Authorization: Bearer <jwt>)");
+}
+
+HttpResponse storage_failed() { return error_response(500, "Storage failed; please retry"); }
+
 }  // namespace nadoo::api

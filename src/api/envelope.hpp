@@ -11,4 +11,9 @@ namespace nadoo::api {
 HttpResponse success_response(unsigned status, boost::json::value data, std::string_view message = "OK");
 HttpResponse error_response(unsigned status, std::string_view message);
 
+/// The answers several handlers share.
+HttpResponse api_key_required();
+HttpResponse bearer_token_required();
+HttpResponse storage_failed();
+
 }  // namespace nadoo::api

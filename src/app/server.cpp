@@ -5,22 +5,29 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 #include <thread>
 
-#include "api/http_api.hpp"
+#include "ai/builtin/builtin_provider.hpp"
+#include "ai/openai/openai_provider.hpp"
+#include "api/applications_api.hpp"
+#include "api/chat_history_api.hpp"
+#include "api/knowledge_api.hpp"
+#include "api/operations_api.hpp"
+#include "app/graceful_shutdown.hpp"
+#include "app/seed_loader.hpp"
+#include "app/settings_from_config.hpp"
 #include "auth/api_keys.hpp"
-#include "auth/jwt_verifier.hpp"
 #include "broker/in_process_broker.hpp"
+#include "conversation/chat_service.hpp"
 #include "endpoints/chat/chat_endpoint.hpp"
 #include "endpoints/echo/echo_endpoint.hpp"
 #include "endpoints/notifications/notifications_endpoint.hpp"
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 #include "hub/hub.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "transport/listener.hpp"
 
 namespace nadoo::app {
@@ -29,56 +36,21 @@ namespace {
 namespace net = boost::asio;
 using endpoints::EndpointFamily;
 
-/// How often shutdown checks whether every close handshake has finished.
-constexpr auto shutdown_poll_interval = std::chrono::milliseconds(20);
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
-auth::JwtSettings jwt_settings(const config::ServerConfig& config) {
-  auth::JwtSettings settings;
-  settings.algorithm = *auth::parse_jwt_algorithm(config.jwt_algorithm);  // validated by the command line
-  settings.secret = config.jwt_secret;
-  if (!config.jwt_public_key_file.empty()) settings.public_key_pem = read_file(config.jwt_public_key_file);
-  settings.issuer = config.jwt_issuer;
-  settings.audience = config.jwt_audience;
-  settings.leeway = std::chrono::seconds(config.jwt_leeway_seconds);
-  return settings;
-}
-
-/// Closes every connection with 1001 and stops the I/O threads once they are
-/// all gone or the grace period is over.
-class GracefulShutdown : public std::enable_shared_from_this<GracefulShutdown> {
- public:
-  GracefulShutdown(net::io_context& io_context, const transport::TransportContext& context,
-                   std::chrono::seconds grace)
-      : io_context_(io_context),
-        context_(context),
-        timer_(io_context),
-        deadline_(std::chrono::steady_clock::now() + grace) {}
-
-  void wait_for_connections() {
-    const auto left = context_.live_websocket_sessions.load();
-    if (left <= 0 || std::chrono::steady_clock::now() >= deadline_) {
-      spdlog::info("shutdown: {} connections left; stopping", left);
-      return io_context_.stop();
-    }
-    timer_.expires_after(shutdown_poll_interval);
-    timer_.async_wait(
-        [self = shared_from_this()](boost::system::error_code) { self->wait_for_connections(); });
+auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
+  auto settings = jwt_settings(config);
+  if (settings.secret.empty() && settings.public_key_pem.empty()) {
+    spdlog::warn("no JWT_SECRET or public key configured: every token will be refused");
+    // A secret nobody knows makes every token fail, while guests can still chat.
+    if (auth::is_hmac(settings.algorithm)) settings.secret = "\x01unset\x02";
   }
+  return auth::JwtVerifier(std::move(settings));
+}
 
- private:
-  net::io_context& io_context_;
-  const transport::TransportContext& context_;
-  net::steady_timer timer_;
-  std::chrono::steady_clock::time_point deadline_;
-};
+std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
+  auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db");
+  if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
+  return store;
+}
 
 }  // namespace
 
@@ -87,32 +59,38 @@ int run_server(const config::ServerConfig& config) {
       config.io_threads ? config.io_threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context io_context(static_cast<int>(thread_count));
 
-  if (config.jwt_secret.empty() && config.jwt_public_key_file.empty()) {
-    spdlog::warn("no JWT_SECRET or public key configured: every token will be refused");
-  }
-  const auth::JwtVerifier verifier = [&] {
-    auto settings = jwt_settings(config);
-    // With nothing to verify against, a random secret makes every token fail
-    // instead of the server refusing to start for anonymous chat.
-    if (auth::is_hmac(settings.algorithm) && settings.secret.empty()) settings.secret = "\x01unset\x02";
-    return auth::JwtVerifier(std::move(settings));
-  }();
+  const auto verifier = make_verifier(config);
   const auth::ApiKeys api_keys(config.api_keys);
   if (api_keys.empty())
     spdlog::warn("no API keys configured (NADOO_API_KEYS): server-to-server REST is closed");
+  store::StorageExecutor storage(open_store(config));
+  const auto builtin = ai::builtin::make_builtin_provider(
+      io_context, std::chrono::milliseconds(config.builtin_token_interval_ms));
+  const auto openai = ai::make_openai_provider(io_context, openai_settings(config));
 
   hub::ServerMetrics metrics;
   broker::InProcessBroker broker;
   hub::Hub hub(broker);
+  conversation::ChatService chat_service(conversation::ChatDependencies{
+      io_context, hub, storage, {builtin.get(), openai.get()}, chat_settings(config)});
+
   const endpoints::AdmissionPolicy admission(verifier);
-  endpoints::ChatEndpoint chat(hub, metrics, admission, config.chat_require_token);
+  endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token);
   endpoints::NotificationsEndpoint notifications(hub, metrics, admission);
   endpoints::WorkspaceEndpoint workspaces(hub, metrics, admission);
   endpoints::PluginDebugEndpoint plugin_debug(hub, metrics);
   endpoints::EchoEndpoint echo(hub);
-  const api::HttpApi http_api(hub, metrics, broker, api_keys);
 
-  transport::TransportContext context{config, metrics, http_api};
+  const api::RequestAuthenticator authenticator(api_keys, verifier);
+  const api::ApiContext api_context{io_context.get_executor(), storage, authenticator};
+  api::RestRouter router;
+  api::add_operations_routes(router,
+                             {io_context.get_executor(), hub, metrics, broker, storage, authenticator});
+  api::add_application_routes(router, api_context);
+  api::add_knowledge_routes(router, api_context);
+  api::add_chat_history_routes(router, api_context);
+
+  transport::TransportContext context{config, metrics, router};
   context.endpoints[static_cast<std::size_t>(EndpointFamily::chat)] = &chat;
   context.endpoints[static_cast<std::size_t>(EndpointFamily::notifications)] = &notifications;
   context.endpoints[static_cast<std::size_t>(EndpointFamily::workspaces)] = &workspaces;
@@ -134,6 +112,7 @@ int run_server(const config::ServerConfig& config) {
     spdlog::info("signal {}: closing {} connections with 1001", signal, metrics.connections_open.load());
     context.stopping = true;
     listener->stop();
+    chat_service.stop_all();  // partial answers are stored as cancelled
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
@@ -145,7 +124,7 @@ int run_server(const config::ServerConfig& config) {
   for (unsigned i = 1; i < thread_count; ++i) threads.emplace_back([&] { io_context.run(); });
   io_context.run();
   for (auto& thread : threads) thread.join();
-  spdlog::info("stopped");
+  spdlog::info("stopped; finishing storage writes");
   return 0;
 }
 

@@ -56,6 +56,27 @@ void add_serve_options(CLI::App& app, ServerConfig& config) {
       ->check(CLI::Range(1u, 3600u));
   add(app, "--shutdown-grace-seconds", config.shutdown_grace_seconds, "NADOO_SHUTDOWN_GRACE_SECONDS",
       "on SIGTERM, time for close frames to reach peers before exit");
+  add(app, "--builtin-token-interval-ms", config.builtin_token_interval_ms, "NADOO_BUILTIN_TOKEN_INTERVAL_MS",
+      "pause between two tokens of the offline builtin provider");
+  add(app, "--chat-history-budget-characters", config.chat_history_budget_characters,
+      "NADOO_CHAT_HISTORY_BUDGET_CHARACTERS",
+      "earlier messages of a chat sent with each question, in characters");
+  add(app, "--chat-knowledge-chunks", config.chat_knowledge_chunks, "NADOO_CHAT_KNOWLEDGE_CHUNKS",
+      "knowledge chunks retrieved per question");
+  add(app, "--openai-base-url", config.openai_base_url, "OPENAI_BASE_URL",
+      "OpenAI-compatible endpoint for applications that name none");
+  add(app, "--openai-api-key", config.openai_api_key, "OPENAI_API_KEY",
+      "key for that endpoint (prefer the environment variable)");
+  add(app, "--openai-ca-file", config.openai_ca_file, "NADOO_OPENAI_CA_FILE",
+      "extra trusted CA certificate (PEM) for model endpoints");
+  add(app, "--openai-connect-timeout-seconds", config.openai_connect_timeout_seconds,
+      "NADOO_OPENAI_CONNECT_TIMEOUT_SECONDS", "connect and TLS handshake with the model endpoint");
+  add(app, "--openai-first-token-timeout-seconds", config.openai_first_token_timeout_seconds,
+      "NADOO_OPENAI_FIRST_TOKEN_TIMEOUT_SECONDS", "request sent to first token");
+  add(app, "--openai-idle-timeout-seconds", config.openai_idle_timeout_seconds,
+      "NADOO_OPENAI_IDLE_TIMEOUT_SECONDS", "silence between two chunks of a stream");
+  add(app, "--seed-file", config.seed_file, "NADOO_SEED_FILE",
+      "JSON file of applications and documents to load at start (demo data)");
   app.add_flag("--enable-echo", config.enable_echo, "serve the /ws/echo diagnostic route")
       ->envname("NADOO_ENABLE_ECHO");
   add(app, "--log-level", config.log_level, "NADOO_LOG_LEVEL", "trace, debug, info, warn, error")

@@ -42,6 +42,23 @@ struct ServerConfig {
   unsigned handshake_timeout_seconds = 10;  // HTTP request, upgrade, and close handshake
   unsigned shutdown_grace_seconds = 10;     // SIGTERM: time for close frames to reach peers
 
+  // Chat
+  /// Pace of the offline builtin provider: about a real model's speed.
+  unsigned builtin_token_interval_ms = 20;
+  /// Earlier messages sent with a question: ~3,000 tokens of recent turns.
+  std::size_t chat_history_budget_characters = 12000;
+  /// Knowledge chunks retrieved per question: a few of ~800 characters.
+  std::size_t chat_knowledge_chunks = 4;
+  /// OpenAI-compatible endpoint and key for applications that name none.
+  std::string openai_base_url = "https://api.openai.com/v1";
+  std::string openai_api_key;
+  std::string openai_ca_file;                        // extra trusted CA (PEM) for private endpoints
+  unsigned openai_connect_timeout_seconds = 10;      // a reachable endpoint connects in well under one
+  unsigned openai_first_token_timeout_seconds = 60;  // large prompts can take tens of seconds
+  unsigned openai_idle_timeout_seconds = 30;         // silence between chunks that means a stalled stream
+  /// JSON file of applications and documents loaded at start (demo data).
+  std::string seed_file;
+
   // Diagnostics
   bool enable_echo = false;  // /ws/echo, for WebSocket conformance suites
   std::string log_level = "info";

@@ -1,28 +1,10 @@
 #include "endpoints/admission_policy.hpp"
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include <array>
+#include "util/random_id.hpp"
 
 namespace nadoo::endpoints {
-namespace {
-
-std::string random_guest_id() {
-  std::array<unsigned char, 8> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("RAND_bytes failed: no entropy for a guest id");
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id = "guest-";
-  for (unsigned char byte : bytes) {
-    id += hex[byte >> 4];
-    id += hex[byte & 0xf];
-  }
-  return id;
-}
-
-}  // namespace
 
 Admission AdmissionPolicy::verify(const std::string& token) const {
   const auto verification = verifier_.verify(token);
@@ -51,7 +33,7 @@ Admission AdmissionPolicy::require_token_of_path_user(const AdmissionRequest& re
 }
 
 Admission AdmissionPolicy::allow_guest(const AdmissionRequest& request) const {
-  if (!request.token) return Admission::admit(random_guest_id());
+  if (!request.token) return Admission::admit(util::random_id("guest-", 8));
   return verify(*request.token);
 }
 

@@ -4,9 +4,12 @@
 
 #include <boost/json/parse.hpp>
 
-#include "endpoints/server_message.hpp"
+#include "protocol/server_message.hpp"
 
 namespace nadoo::endpoints {
+
+using protocol::error_message;
+using protocol::server_message;
 
 void JsonEndpoint::on_message(const hub::ConnectionPtr& connection, std::string_view message,
                               hub::MessageKind kind) {

@@ -3,7 +3,7 @@
 #include <array>
 #include <atomic>
 
-#include "api/http_api.hpp"
+#include "api/rest_router.hpp"
 #include "config/server_config.hpp"
 #include "endpoints/endpoint.hpp"
 #include "hub/server_metrics.hpp"
@@ -15,7 +15,7 @@ namespace nadoo::transport {
 struct TransportContext {
   const config::ServerConfig& config;
   hub::ServerMetrics& metrics;
-  const api::HttpApi& http_api;
+  const api::RestRouter& http_api;
   /// Indexed by EndpointFamily; the echo slot may be null when echo is off.
   std::array<endpoints::Endpoint*, 5> endpoints{};
   /// Set at SIGTERM: connections admitted from now on are closed with 1001.

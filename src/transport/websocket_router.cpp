@@ -4,6 +4,8 @@
 #include <array>
 #include <span>
 
+#include "util/resource_id.hpp"
+
 namespace nadoo::transport {
 namespace {
 
@@ -27,14 +29,6 @@ constexpr std::array patterns{
     PathPattern{{"api", "ws", "plugin-debug"}, EndpointFamily::plugin_debug},
 };
 
-bool is_valid_resource_id(std::string_view id) {
-  if (id.empty() || id.size() > max_resource_id_length) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("._~:@+-").find(c) != std::string_view::npos;
-  });
-}
-
 bool matches_prefix(const PathPattern& pattern, std::span<const std::string> segments) {
   const auto prefix_length = static_cast<std::size_t>(
       std::count_if(pattern.prefix.begin(), pattern.prefix.end(), [](auto s) { return !s.empty(); }));
@@ -52,7 +46,7 @@ std::variant<WebSocketRoute, RouteRefusal> route_websocket(const RequestTarget& 
   }
   for (const auto& pattern : patterns) {
     if (!matches_prefix(pattern, segments)) continue;
-    if (!is_valid_resource_id(segments.back())) return RouteRefusal::bad_segment;
+    if (!util::is_valid_resource_id(segments.back())) return RouteRefusal::bad_segment;
     return WebSocketRoute{pattern.family, segments.back()};
   }
   return RouteRefusal::not_found;

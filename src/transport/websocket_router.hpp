@@ -18,9 +18,6 @@ enum class RouteRefusal {
   bad_segment,  // HTTP 400: the id is too long or has characters outside [A-Za-z0-9._~:@+-]
 };
 
-/// Longest id accepted in a path: a UUID is 36, a prefixed one a little more.
-inline constexpr std::size_t max_resource_id_length = 128;
-
 /// Maps a WebSocket upgrade's path to its endpoint: the spec's paths, the
 /// same under `/api/ws/…`, and the plugin SDK's `/ws/plugin-debug/{id}`.
 std::variant<WebSocketRoute, RouteRefusal> route_websocket(const RequestTarget& target, bool echo_enabled);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/resource_id.hpp"
+
 namespace nadoo::transport {
 namespace {
 
@@ -62,9 +64,9 @@ TEST(WebSocketRouter, ids_are_validated_after_percent_decoding) {
 }
 
 TEST(WebSocketRouter, id_length_is_capped) {
-  expect_route("/ws/chat/" + std::string(max_resource_id_length, 'a'), EndpointFamily::chat,
-               std::string(max_resource_id_length, 'a'));
-  expect_refusal("/ws/chat/" + std::string(max_resource_id_length + 1, 'a'), RouteRefusal::bad_segment);
+  expect_route("/ws/chat/" + std::string(util::max_resource_id_length, 'a'), EndpointFamily::chat,
+               std::string(util::max_resource_id_length, 'a'));
+  expect_refusal("/ws/chat/" + std::string(util::max_resource_id_length + 1, 'a'), RouteRefusal::bad_segment);
 }
 
 TEST(WebSocketRouter, echo_is_routed_only_when_enabled) {

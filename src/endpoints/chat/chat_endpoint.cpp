@@ -1,8 +1,18 @@
 #include "endpoints/chat/chat_endpoint.hpp"
 
-#include "endpoints/server_message.hpp"
+#include "protocol/server_message.hpp"
+#include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
+
+using protocol::server_message;
+
+namespace {
+
+/// A question longer than this is not a chat message; 32 KiB is a few pages.
+constexpr std::size_t max_content_bytes = 32 * 1024;
+
+}  // namespace
 
 void ChatEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
   done(require_token_ ? policy_.require_token(request) : policy_.allow_guest(request));
@@ -11,9 +21,10 @@ void ChatEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
 void ChatEndpoint::on_open(const hub::ConnectionPtr& connection) {
   const auto& session_id = connection->resource_id();
   hub_.add(connection, {connection->user_id(), session_id});
-  hub_.join(connection, hub::chat_room(session_id));
   connection->send(
       server_message("connected", {{"session_id", session_id}, {"user_id", connection->user_id()}}));
+  // The session adds it to the room, after replaying a response in progress.
+  chat_service_.session(session_id)->join(connection);
 }
 
 void ChatEndpoint::on_close(const hub::ConnectionPtr& connection) {
@@ -27,15 +38,43 @@ void ChatEndpoint::on_close(const hub::ConnectionPtr& connection) {
 }
 
 bool ChatEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
-                                   const boost::json::object&) {
-  if (type == "typing") {
-    hub_.publish(hub::chat_room(connection->resource_id()),
-                 server_message("typing", {{"user_id", connection->user_id()},
-                                           {"session_id", connection->resource_id()}}),
-                 connection->id());
-    return true;
+                                   const boost::json::object& message) {
+  try {
+    if (type == "chat" || type == "message") {
+      on_chat(connection, message);
+    } else if (type == "cancel") {
+      on_cancel(connection, message);
+    } else if (type == "typing") {
+      on_typing(connection);
+    } else {
+      return false;
+    }
+  } catch (const util::FieldError& error) {
+    reject(connection, "invalid_message", error.what());
   }
-  return false;
+  return true;
+}
+
+void ChatEndpoint::on_chat(const hub::ConnectionPtr& connection, const boost::json::object& message) {
+  const util::JsonFields fields(message);
+  // `user_id` and `timestamp` in the message are the client's view; the
+  // server's own (the token's user, its clock) are what count.
+  conversation::ChatRequest request{connection->resource_id(), connection->user_id(),
+                                    fields.required_string("content", max_content_bytes),
+                                    fields.required_id("application_id"), fields.optional_id("chat_id")};
+  chat_service_.session(connection->resource_id())->submit(connection, std::move(request));
+}
+
+void ChatEndpoint::on_cancel(const hub::ConnectionPtr& connection, const boost::json::object& message) {
+  auto message_id = util::JsonFields(message).optional_id("message_id");
+  chat_service_.session(connection->resource_id())->cancel(connection, std::move(message_id));
+}
+
+void ChatEndpoint::on_typing(const hub::ConnectionPtr& connection) {
+  hub_.publish(hub::chat_room(connection->resource_id()),
+               server_message(
+                   "typing", {{"user_id", connection->user_id()}, {"session_id", connection->resource_id()}}),
+               connection->id());
 }
 
 }  // namespace nadoo::endpoints

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "conversation/chat_service.hpp"
 #include "endpoints/admission_policy.hpp"
 #include "endpoints/json_endpoint.hpp"
 #include "hub/hub.hpp"
@@ -7,11 +8,17 @@
 namespace nadoo::endpoints {
 
 /// `/ws/chat/{session_id}`: a session is a room; every connection to it
-/// receives what is said in it. The token is optional unless configured.
+/// receives the streamed answers. The token is optional unless configured.
+/// Messages: `chat` (alias `message`), `cancel`, `typing`, `ping`.
 class ChatEndpoint final : public JsonEndpoint {
  public:
-  ChatEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, const AdmissionPolicy& policy, bool require_token)
-      : JsonEndpoint(metrics), hub_(hub), policy_(policy), require_token_(require_token) {}
+  ChatEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, const AdmissionPolicy& policy,
+               conversation::ChatService& chat_service, bool require_token)
+      : JsonEndpoint(metrics),
+        hub_(hub),
+        policy_(policy),
+        chat_service_(chat_service),
+        require_token_(require_token) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
   void on_open(const hub::ConnectionPtr& connection) override;
@@ -22,8 +29,13 @@ class ChatEndpoint final : public JsonEndpoint {
                        const boost::json::object& message) override;
 
  private:
+  void on_chat(const hub::ConnectionPtr& connection, const boost::json::object& message);
+  void on_cancel(const hub::ConnectionPtr& connection, const boost::json::object& message);
+  void on_typing(const hub::ConnectionPtr& connection);
+
   hub::Hub& hub_;
   const AdmissionPolicy& policy_;
+  conversation::ChatService& chat_service_;
   bool require_token_;
 };
 

@@ -1,8 +1,11 @@
 #include "endpoints/notifications/notifications_endpoint.hpp"
 
-#include "endpoints/server_message.hpp"
+#include "protocol/server_message.hpp"
 
 namespace nadoo::endpoints {
+
+using protocol::error_message;
+using protocol::server_message;
 
 void NotificationsEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
   done(policy_.require_token_of_path_user(request));

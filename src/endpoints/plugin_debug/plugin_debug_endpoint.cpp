@@ -1,8 +1,11 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 
-#include "endpoints/server_message.hpp"
+#include "protocol/server_message.hpp"
 
 namespace nadoo::endpoints {
+
+using protocol::error_message;
+using protocol::server_message;
 
 void PluginDebugEndpoint::admit(const AdmissionRequest&, AdmissionDone done) { done(Admission::admit({})); }
 

@@ -1,4 +1,4 @@
-#include "endpoints/server_message.hpp"
+#include "protocol/server_message.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <chrono>
 #include <ctime>
 
-namespace nadoo::endpoints {
+namespace nadoo::protocol {
 
 std::string utc_timestamp_now() {
   const auto now = std::chrono::system_clock::now();
@@ -31,4 +31,4 @@ hub::SharedText error_message(std::string_view code, std::string_view message) {
                                   {"data", boost::json::object{{"code", code}, {"message", message}}}});
 }
 
-}  // namespace nadoo::endpoints
+}  // namespace nadoo::protocol

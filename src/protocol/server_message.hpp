@@ -1,3 +1,4 @@
+// protocol/ owns the shape of what the server sends: JSON messages with `type` and `timestamp`.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -6,7 +7,7 @@
 
 #include "hub/connection.hpp"
 
-namespace nadoo::endpoints {
+namespace nadoo::protocol {
 
 /// Current UTC time as the contract writes it: `2025-01-15T10:30:00.123Z`.
 std::string utc_timestamp_now();
@@ -20,4 +21,4 @@ hub::SharedText server_message(std::string_view type, boost::json::object fields
 /// platform's error page nests them).
 hub::SharedText error_message(std::string_view code, std::string_view message);
 
-}  // namespace nadoo::endpoints
+}  // namespace nadoo::protocol

@@ -1,0 +1,181 @@
+#include "ai/builtin/builtin_provider.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <exception>
+#include <mutex>
+
+#include "ai/builtin/ascii_text.hpp"
+#include "ai/builtin/extractive_answer.hpp"
+
+namespace nadoo::ai::builtin {
+namespace {
+
+/// One answer being streamed. Everything but `cancel` runs on `strand_`.
+class BuiltinStream final : public ModelStream, public std::enable_shared_from_this<BuiltinStream> {
+ public:
+  BuiltinStream(boost::asio::io_context& io_context, std::chrono::milliseconds token_interval,
+                ModelRequest request, StreamHandlers handlers)
+      : strand_(boost::asio::make_strand(io_context)),
+        timer_(strand_),
+        token_interval_(token_interval),
+        request_(std::move(request)),
+        handlers_(std::move(handlers)) {}
+
+  void start() {
+    boost::asio::post(strand_, [self = shared_from_this()] { self->compose(); });
+  }
+
+  void cancel() override {
+    {
+      std::lock_guard lock(handler_mutex_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    // The timer belongs to the strand. Cancelling it there lets the io_context
+    // go idle at once, and dropping the handlers there breaks any cycle through
+    // a handler that owns this stream — never while one of them is running.
+    boost::asio::post(strand_, [self = shared_from_this()] {
+      self->timer_.cancel();
+      self->release_handlers();
+    });
+  }
+
+ private:
+  void compose() {
+    try {
+      const std::string answer =
+          compose_extractive_answer(last_user_question(request_.messages), request_.knowledge);
+      tokens_ = split_answer_tokens(answer);
+    } catch (const std::exception& error) {
+      spdlog::error("builtin provider: composing an answer failed: {}", error.what());
+      deliver([](StreamHandlers& handlers) {
+        if (handlers.on_error) {
+          handlers.on_error(
+              {ModelErrorCode::provider_error, "the builtin provider could not compose an answer"});
+        }
+      });
+      release_handlers();
+      return;
+    }
+    const std::size_t token_limit = static_cast<std::size_t>(
+        request_.max_tokens > 0 ? std::min(request_.max_tokens, max_answer_tokens) : max_answer_tokens);
+    if (tokens_.size() > token_limit) {
+      tokens_.resize(token_limit);
+      finish_reason_ = "length";
+    }
+    prompt_tokens_ = estimate_prompt_tokens(request_.messages);
+    request_ = {};  // the knowledge can be large, and it is not needed any more
+    send_next_token();
+  }
+
+  void send_next_token() {
+    if (next_token_ == tokens_.size()) return complete();
+    const bool delivered = deliver([this](StreamHandlers& handlers) {
+      if (handlers.on_delta) handlers.on_delta(tokens_[next_token_]);
+    });
+    if (!delivered) return;
+    ++next_token_;
+    if (next_token_ == tokens_.size()) return complete();
+    timer_.expires_after(token_interval_);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code error) {
+      if (!error) self->send_next_token();
+    });
+  }
+
+  void complete() {
+    ModelCompletion completion;
+    completion.finish_reason = finish_reason_;
+    completion.model = builtin_model_name;
+    const int completion_tokens = static_cast<int>(tokens_.size());
+    completion.usage = TokenUsage{prompt_tokens_, completion_tokens, prompt_tokens_ + completion_tokens};
+    deliver([&completion](StreamHandlers& handlers) {
+      if (handlers.on_complete) handlers.on_complete(std::move(completion));
+    });
+    release_handlers();
+  }
+
+  // Calls `call(handlers_)` unless the stream is finished, holding the lock
+  // that `cancel` takes: that is what makes "no handler after cancel" hold
+  // across threads. The mutex is recursive so that a handler may cancel.
+  // Returns whether the stream is still running afterwards.
+  template <typename Call>
+  bool deliver(Call call) {
+    std::lock_guard lock(handler_mutex_);
+    if (finished_) return false;
+    call(handlers_);
+    return !finished_;
+  }
+
+  // Ends the stream for good; the handlers are destroyed outside the lock, as
+  // their captures may do anything in their destructors.
+  void release_handlers() {
+    StreamHandlers released;
+    std::lock_guard lock(handler_mutex_);
+    finished_ = true;
+    std::swap(released, handlers_);
+  }
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::steady_timer timer_;
+  std::chrono::milliseconds token_interval_;
+  ModelRequest request_;
+  std::vector<std::string> tokens_;
+  std::size_t next_token_ = 0;
+  std::string finish_reason_ = "stop";
+  int prompt_tokens_ = 0;
+
+  std::recursive_mutex handler_mutex_;
+  StreamHandlers handlers_;  // guarded by handler_mutex_
+  bool finished_ = false;    // guarded by handler_mutex_; no handler is called once set
+};
+
+class BuiltinProvider final : public ModelProvider {
+ public:
+  BuiltinProvider(boost::asio::io_context& io_context, std::chrono::milliseconds token_interval)
+      : io_context_(io_context), token_interval_(token_interval) {}
+
+  std::shared_ptr<ModelStream> stream(ModelRequest request, StreamHandlers handlers) override {
+    auto stream = std::make_shared<BuiltinStream>(io_context_, token_interval_, std::move(request),
+                                                  std::move(handlers));
+    stream->start();
+    return stream;
+  }
+
+ private:
+  boost::asio::io_context& io_context_;
+  std::chrono::milliseconds token_interval_;
+};
+
+}  // namespace
+
+std::unique_ptr<ModelProvider> make_builtin_provider(boost::asio::io_context& io_context,
+                                                     std::chrono::milliseconds token_interval) {
+  return std::make_unique<BuiltinProvider>(io_context, token_interval);
+}
+
+std::vector<std::string> split_answer_tokens(std::string_view answer) {
+  std::vector<std::string> tokens;
+  std::size_t start = 0;
+  while (start < answer.size()) {
+    std::size_t end = start;
+    // Leading whitespace can only precede the first word; it rides with it.
+    while (end < answer.size() && ascii::is_space(answer[end])) ++end;
+    while (end < answer.size() && !ascii::is_space(answer[end])) ++end;
+    while (end < answer.size() && ascii::is_space(answer[end])) ++end;
+    tokens.emplace_back(answer.substr(start, end - start));
+    start = end;
+  }
+  return tokens;
+}
+
+int estimate_prompt_tokens(const std::vector<ChatTurn>& messages) {
+  std::size_t characters = 0;
+  for (const ChatTurn& turn : messages) characters += turn.content.size();
+  return static_cast<int>((characters + 3) / 4);
+}
+
+}  // namespace nadoo::ai::builtin

@@ -1,0 +1,62 @@
+#include "app/seed_loader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/application_json.hpp"
+#include "knowledge/document_chunker.hpp"
+#include "util/json_fields.hpp"
+
+namespace nadoo::app {
+namespace {
+
+std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+const boost::json::array& array_field(const boost::json::object& seed, std::string_view name) {
+  static const boost::json::array none;
+  const auto* value = seed.if_contains(name);
+  if (!value) return none;
+  if (!value->is_array()) throw util::FieldError("`" + std::string(name) + "` must be an array");
+  return value->get_array();
+}
+
+const boost::json::object& object_item(const boost::json::value& item) {
+  if (!item.is_object()) throw util::FieldError("every item must be an object");
+  return item.get_object();
+}
+
+}  // namespace
+
+void load_seed_file(const std::string& path, store::Store& store) {
+  try {
+    const auto seed = util::JsonFields::parse_object(read_text_file(path));
+    const auto base = std::filesystem::path(path).parent_path();
+    for (const auto& item : array_field(seed, "applications")) {
+      const auto& body = object_item(item);
+      store.put_application(api::application_from_json(util::JsonFields(body).required_id("id"), body));
+    }
+    for (const auto& item : array_field(seed, "documents")) {
+      const util::JsonFields fields(object_item(item));
+      store::KnowledgeDocument document{fields.required_id("knowledge_base_id"),
+                                        fields.required_id("document_id"),
+                                        fields.required_string("filename", 255),
+                                        {}};
+      document.content = read_text_file(base / fields.required_string("path", 4096));
+      store.put_document(document, knowledge::chunk_document(document));
+    }
+    spdlog::info("seed data loaded from {}", path);
+  } catch (const util::FieldError& error) {
+    throw std::runtime_error("seed file " + path + ": " + error.what());
+  }
+}
+
+}  // namespace nadoo::app

@@ -1,0 +1,45 @@
+#include "app/settings_from_config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace nadoo::app {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error("cannot read " + path);
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+auth::JwtSettings jwt_settings(const config::ServerConfig& config) {
+  auth::JwtSettings settings;
+  settings.algorithm = *auth::parse_jwt_algorithm(config.jwt_algorithm);  // validated by the command line
+  settings.secret = config.jwt_secret;
+  if (!config.jwt_public_key_file.empty()) settings.public_key_pem = read_file(config.jwt_public_key_file);
+  settings.issuer = config.jwt_issuer;
+  settings.audience = config.jwt_audience;
+  settings.leeway = std::chrono::seconds(config.jwt_leeway_seconds);
+  return settings;
+}
+
+ai::OpenAiSettings openai_settings(const config::ServerConfig& config) {
+  ai::OpenAiSettings settings;
+  settings.default_base_url = config.openai_base_url;
+  settings.default_api_key = config.openai_api_key;
+  settings.ca_file = config.openai_ca_file;
+  settings.connect_timeout = std::chrono::seconds(config.openai_connect_timeout_seconds);
+  settings.first_token_timeout = std::chrono::seconds(config.openai_first_token_timeout_seconds);
+  settings.idle_timeout = std::chrono::seconds(config.openai_idle_timeout_seconds);
+  return settings;
+}
+
+conversation::ChatSettings chat_settings(const config::ServerConfig& config) {
+  return conversation::ChatSettings{config.chat_history_budget_characters, config.chat_knowledge_chunks};
+}
+
+}  // namespace nadoo::app

@@ -1,0 +1,248 @@
+#include "conversation/chat_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "conversation/model_request_builder.hpp"
+#include "conversation/stream_events.hpp"
+#include "protocol/server_message.hpp"
+#include "util/random_id.hpp"
+
+namespace nadoo::conversation {
+
+namespace net = boost::asio;
+
+ChatSession::ChatSession(std::string session_id, ChatDependencies& dependencies)
+    : session_id_(std::move(session_id)),
+      dependencies_(dependencies),
+      strand_(net::make_strand(dependencies.io_context)) {}
+
+void ChatSession::submit(hub::ConnectionPtr sender, ChatRequest request) {
+  net::post(strand_, [self = shared_from_this(),
+                      pending = PendingRequest{std::move(sender), std::move(request)}]() mutable {
+    if (!self->active_) return self->start(std::move(pending));
+    // A newer request replaces any older one still waiting.
+    self->pending_ = std::move(pending);
+    self->end_generation("interrupted");
+  });
+}
+
+void ChatSession::cancel(hub::ConnectionPtr sender, std::optional<std::string> message_id) {
+  net::post(strand_,
+            [self = shared_from_this(), sender = std::move(sender), message_id = std::move(message_id)] {
+              const auto& active = self->active_;
+              if (!active || active->phase == Phase::finishing) {
+                return self->reply_error(sender, "not_found", "No response is streaming in this session");
+              }
+              if (message_id && *message_id != active->message_id) {
+                return self->reply_error(sender, "not_found", "The streaming response is not " + *message_id);
+              }
+              self->end_generation("cancelled");
+            });
+}
+
+void ChatSession::join(hub::ConnectionPtr connection) {
+  net::post(strand_, [self = shared_from_this(), connection = std::move(connection)] {
+    const auto& active = self->active_;
+    if (active && active->phase != Phase::preparing) {
+      // response_start has gone out: replay it and the deltas so far.
+      connection->send(response_start_event(active->message_id, active->prepared->chat.id));
+      std::size_t begin = 0;
+      for (std::size_t index = 0; index < active->delta_ends.size(); ++index) {
+        const auto end = active->delta_ends[index];
+        connection->send(text_delta_event(std::string_view(active->text).substr(begin, end - begin), index,
+                                          active->message_id));
+        begin = end;
+      }
+      if (active->sources_sent) connection->send(sources_event(active->sources, active->message_id));
+    }
+    self->dependencies_.hub.join(connection, hub::chat_room(self->session_id_));
+  });
+}
+
+void ChatSession::stop() {
+  net::post(strand_, [self = shared_from_this()] {
+    self->pending_.reset();
+    if (self->active_) self->end_generation("cancelled");
+  });
+}
+
+void ChatSession::start(PendingRequest pending) {
+  auto& generation = active_.emplace();
+  generation.number = ++generations_started_;
+  generation.message_id = util::random_id("msg_");
+  generation.request = std::move(pending.request);
+  generation.requester = pending.sender;
+  generation.started_at = std::chrono::steady_clock::now();
+  dependencies_.storage.run(
+      strand_,
+      [request = generation.request, settings = dependencies_.settings](store::Store& store) {
+        return prepare_generation(store, request, settings);
+      },
+      [self = shared_from_this(), number = generation.number](store::StoreResult<Preparation> result) {
+        self->on_prepared(number, std::move(result));
+      });
+}
+
+void ChatSession::on_prepared(std::uint64_t number, store::StoreResult<Preparation> result) {
+  if (!is_current(number)) return;
+  auto& generation = *active_;
+  if (!result.ok() || result.value->failure != PreparationFailure::none) {
+    if (auto requester = generation.requester.lock()) {
+      if (!result.ok()) {
+        reply_error(requester, "internal_error", "Storage failed; the message was not saved. Please retry.");
+      } else if (result.value->failure == PreparationFailure::application_not_found) {
+        reply_error(requester, "application_not_found",
+                    "No application " + generation.request.application_id);
+      } else {
+        reply_error(
+            requester, "forbidden",
+            "Chat " + generation.request.chat_id.value_or("") + " belongs to another user or application");
+      }
+    }
+    active_.reset();
+    return start_pending();
+  }
+  generation.prepared = std::move(result.value->prepared);
+  generation.sources = sources_array(generation.prepared->knowledge);
+  generation.phase = Phase::streaming;
+  publish(response_start_event(generation.message_id, generation.prepared->chat.id));
+  if (generation.finish_requested) return finish(*generation.finish_requested);
+  start_stream();
+}
+
+void ChatSession::start_stream() {
+  auto& generation = *active_;
+  const auto& application = generation.prepared->application;
+  auto* provider = dependencies_.providers.find(application.provider);
+  if (!provider) {
+    publish(protocol::error_message("provider_error", "Unknown model provider " + application.provider));
+    return finish("error");
+  }
+  // Provider events may come from any thread: each is moved onto the strand.
+  const auto on_strand = [self = shared_from_this()](auto handler) {
+    net::post(self->strand_, std::move(handler));
+  };
+  const auto number = generation.number;
+  ai::StreamHandlers handlers{[self = shared_from_this(), on_strand, number](std::string text) {
+                                on_strand([self, number, text = std::move(text)]() mutable {
+                                  self->on_delta(number, std::move(text));
+                                });
+                              },
+                              [self = shared_from_this(), on_strand, number](ai::ModelCompletion completion) {
+                                on_strand([self, number, completion = std::move(completion)]() mutable {
+                                  self->on_complete(number, std::move(completion));
+                                });
+                              },
+                              [self = shared_from_this(), on_strand, number](ai::ModelError error) {
+                                on_strand([self, number, error = std::move(error)]() mutable {
+                                  self->on_error(number, std::move(error));
+                                });
+                              }};
+  generation.stream = provider->stream(build_model_request(*generation.prepared, generation.request.content),
+                                       std::move(handlers));
+}
+
+void ChatSession::on_delta(std::uint64_t number, std::string text) {
+  if (!is_current(number) || active_->phase != Phase::streaming || text.empty()) return;
+  auto& generation = *active_;
+  const auto index = generation.delta_ends.size();
+  generation.text += text;
+  generation.delta_ends.push_back(generation.text.size());
+  publish(text_delta_event(text, index, generation.message_id));
+}
+
+void ChatSession::on_complete(std::uint64_t number, ai::ModelCompletion completion) {
+  if (!is_current(number) || active_->phase != Phase::streaming) return;
+  active_->usage = completion.usage;
+  finish(completion.finish_reason);
+}
+
+void ChatSession::on_error(std::uint64_t number, ai::ModelError error) {
+  if (!is_current(number) || active_->phase != Phase::streaming) return;
+  publish(protocol::error_message(ai::model_error_code_name(error.code), error.message));
+  finish("error");
+}
+
+void ChatSession::end_generation(std::string reason) {
+  auto& generation = *active_;
+  switch (generation.phase) {
+    case Phase::preparing:
+      generation.finish_requested = std::move(reason);
+      return;
+    case Phase::streaming:
+      if (generation.stream) generation.stream->cancel();
+      return finish(std::move(reason));
+    case Phase::finishing:
+      return;  // the pending request starts once this one is stored
+  }
+}
+
+void ChatSession::finish(std::string reason) {
+  auto& generation = *active_;
+  generation.phase = Phase::finishing;
+  generation.stream.reset();
+  if (!generation.sources.empty()) {
+    publish(sources_event(generation.sources, generation.message_id));
+    generation.sources_sent = true;
+  }
+  std::size_t prompt_characters = generation.request.content.size();
+  for (const auto& message : generation.prepared->history) prompt_characters += message.content.size();
+  for (const auto& scored : generation.prepared->knowledge) prompt_characters += scored.chunk.content.size();
+
+  store::ChatMessage reply;
+  reply.id = generation.message_id;
+  reply.chat_id = generation.prepared->chat.id;
+  reply.session_id = session_id_;
+  reply.role = "assistant";
+  reply.content = generation.text;
+  reply.user_id = generation.request.user_id;
+  reply.created_at = protocol::utc_timestamp_now();
+  generation.tokens_used =
+      generation.usage ? generation.usage->total_tokens
+                       : estimate_tokens(prompt_characters) + static_cast<int>(generation.delta_ends.size());
+  reply.tokens_used = generation.tokens_used;
+  reply.sources_json = boost::json::serialize(generation.sources);
+  reply.finish_reason = reason;
+  // The answer is stored before response_end, whatever ended it.
+  dependencies_.storage.run(
+      strand_,
+      [reply](store::Store& store) {
+        store.append_message(reply);
+        return true;
+      },
+      [self = shared_from_this(), number = generation.number,
+       reason = std::move(reason)](store::StoreResult<bool> stored) mutable {
+        if (!stored.ok()) spdlog::error("chat session {}: the answer was not stored", self->session_id_);
+        self->on_persisted(number, std::move(reason));
+      });
+}
+
+void ChatSession::on_persisted(std::uint64_t number, std::string reason) {
+  if (!is_current(number)) return;
+  const auto& generation = *active_;
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - generation.started_at;
+  publish(response_end_event(ResponseEnd{generation.message_id, generation.prepared->chat.id, generation.text,
+                                         generation.tokens_used, elapsed.count(), std::move(reason)}));
+  active_.reset();
+  start_pending();
+}
+
+void ChatSession::start_pending() {
+  if (!pending_) return;
+  auto next = std::move(*pending_);
+  pending_.reset();
+  start(std::move(next));
+}
+
+void ChatSession::publish(hub::SharedText message) {
+  dependencies_.hub.publish(hub::chat_room(session_id_), std::move(message));
+}
+
+void ChatSession::reply_error(const hub::ConnectionPtr& to, std::string_view code, std::string_view message) {
+  if (to) to->send(protocol::error_message(code, message));
+}
+
+}  // namespace nadoo::conversation

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/array.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ai/model_provider.hpp"
+#include "conversation/chat_request.hpp"
+#include "conversation/generation_preparation.hpp"
+#include "conversation/model_providers.hpp"
+#include "hub/hub.hpp"
+#include "store/storage_executor.hpp"
+
+namespace nadoo::conversation {
+
+/// What every chat session uses.
+struct ChatDependencies {
+  boost::asio::io_context& io_context;
+  hub::Hub& hub;
+  store::StorageExecutor& storage;
+  ModelProviders providers;
+  ChatSettings settings;
+};
+
+/// One chat session (`/ws/chat/{session_id}`): at most one generation at a
+/// time, streamed to the session's room and persisted however it ends.
+///
+/// Thread-safety: the public functions may be called from any thread; all
+/// state lives on the session's strand. A session keeps itself alive while
+/// work is in flight (storage calls, a model stream) and holds no state
+/// otherwise, so it may be dropped and recreated between generations.
+class ChatSession : public std::enable_shared_from_this<ChatSession> {
+ public:
+  ChatSession(std::string session_id, ChatDependencies& dependencies);
+
+  /// Starts a generation; one that is streaming is interrupted first.
+  void submit(hub::ConnectionPtr sender, ChatRequest request);
+  /// Cancels the generation (only if its id is `message_id`, when given).
+  void cancel(hub::ConnectionPtr sender, std::optional<std::string> message_id);
+  /// Brings a new connection up to date with a generation in progress, then
+  /// adds it to the room, so that it misses nothing and sees nothing twice.
+  void join(hub::ConnectionPtr connection);
+  /// Ends a generation in progress as cancelled (server shutdown).
+  void stop();
+
+ private:
+  enum class Phase { preparing, streaming, finishing };
+
+  struct Generation {
+    std::uint64_t number = 0;
+    std::string message_id;
+    ChatRequest request;
+    std::weak_ptr<hub::Connection> requester;
+    std::chrono::steady_clock::time_point started_at;
+    Phase phase = Phase::preparing;
+    std::optional<PreparedGeneration> prepared;
+    /// Asked while preparing: the finish reason to apply once prepared.
+    std::optional<std::string> finish_requested;
+    std::string text;
+    std::vector<std::size_t> delta_ends;  // end of each delta in `text`, for catch-up
+    boost::json::array sources;
+    bool sources_sent = false;
+    std::optional<ai::TokenUsage> usage;
+    int tokens_used = 0;  // set when it finishes
+    std::shared_ptr<ai::ModelStream> stream;
+  };
+
+  struct PendingRequest {
+    hub::ConnectionPtr sender;
+    ChatRequest request;
+  };
+
+  void start(PendingRequest pending);
+  void on_prepared(std::uint64_t number, store::StoreResult<Preparation> result);
+  void start_stream();
+  void on_delta(std::uint64_t number, std::string text);
+  void on_complete(std::uint64_t number, ai::ModelCompletion completion);
+  void on_error(std::uint64_t number, ai::ModelError error);
+  /// Stops the generation with `reason` unless it is already finishing.
+  void end_generation(std::string reason);
+  void finish(std::string reason);
+  void on_persisted(std::uint64_t number, std::string reason);
+  void start_pending();
+  void publish(hub::SharedText message);
+  void reply_error(const hub::ConnectionPtr& to, std::string_view code, std::string_view message);
+  bool is_current(std::uint64_t number) const { return active_ && active_->number == number; }
+
+  const std::string session_id_;
+  ChatDependencies& dependencies_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  std::optional<Generation> active_;
+  std::optional<PendingRequest> pending_;
+  std::uint64_t generations_started_ = 0;
+};
+
+}  // namespace nadoo::conversation

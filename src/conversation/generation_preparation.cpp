@@ -1,0 +1,44 @@
+#include "conversation/generation_preparation.hpp"
+
+#include "protocol/server_message.hpp"
+#include "util/random_id.hpp"
+
+namespace nadoo::conversation {
+
+Preparation prepare_generation(store::Store& store, const ChatRequest& request,
+                               const ChatSettings& settings) {
+  auto application = store.find_application(request.application_id);
+  if (!application) return {std::nullopt, PreparationFailure::application_not_found};
+
+  const auto now = protocol::utc_timestamp_now();
+  const auto chat_id = request.chat_id.value_or(util::random_id("chat_"));
+  auto chat = store.find_chat(chat_id);
+  if (chat && (chat->user_id != request.user_id || chat->application_id != request.application_id)) {
+    return {std::nullopt, PreparationFailure::chat_forbidden};
+  }
+  if (!chat) {
+    chat = store::Chat{chat_id, request.application_id, request.session_id, request.user_id, now};
+    store.create_chat(*chat);
+  }
+
+  PreparedGeneration prepared{std::move(*application), std::move(*chat), {}, {}};
+  prepared.history = store.recent_messages(chat_id, settings.history_budget_characters);
+
+  store::ChatMessage user_message;
+  user_message.id = util::random_id("msg_");
+  user_message.chat_id = chat_id;
+  user_message.session_id = request.session_id;
+  user_message.role = "user";
+  user_message.content = request.content;
+  user_message.user_id = request.user_id;
+  user_message.created_at = now;
+  store.append_message(user_message);
+
+  if (!prepared.application.knowledge_base_ids.empty()) {
+    prepared.knowledge = store.search_chunks(prepared.application.knowledge_base_ids, request.content,
+                                             settings.knowledge_chunks);
+  }
+  return {std::move(prepared), PreparationFailure::none};
+}
+
+}  // namespace nadoo::conversation

@@ -1,0 +1,50 @@
+#include "conversation/stream_events.hpp"
+
+#include <cmath>
+
+#include "protocol/server_message.hpp"
+
+namespace nadoo::conversation {
+
+hub::SharedText response_start_event(const std::string& message_id, const std::string& chat_id) {
+  return protocol::server_message("response_start", {{"message_id", message_id}, {"chat_id", chat_id}});
+}
+
+hub::SharedText text_delta_event(std::string_view text, std::size_t index, const std::string& message_id) {
+  return protocol::server_message("text-delta",
+                                  {{"text", text}, {"index", index}, {"message_id", message_id}});
+}
+
+hub::SharedText sources_event(const boost::json::array& sources, const std::string& message_id) {
+  return protocol::server_message("sources", {{"sources", sources}, {"message_id", message_id}});
+}
+
+hub::SharedText response_end_event(const ResponseEnd& end) {
+  // Milliseconds are as precise as a client can use.
+  const double response_time = std::round(end.response_time_seconds * 1000) / 1000;
+  return protocol::server_message("response_end", {{"message_id", end.message_id},
+                                                   {"chat_id", end.chat_id},
+                                                   {"full_response", end.full_response},
+                                                   {"tokens_used", end.tokens_used},
+                                                   {"response_time", response_time},
+                                                   {"finish_reason", end.finish_reason}});
+}
+
+boost::json::array sources_array(const std::vector<store::ScoredChunk>& knowledge) {
+  boost::json::array sources;
+  for (const auto& [chunk, score] : knowledge) {
+    sources.push_back(
+        boost::json::object{{"chunk_id", chunk.chunk_id},
+                            {"content", chunk.content},
+                            {"score", score},
+                            {"metadata",
+                             {{"document_id", chunk.document_id},
+                              {"filename", chunk.filename},
+                              {"heading", chunk.heading},
+                              {"page_number", chunk.page_number ? boost::json::value(*chunk.page_number)
+                                                                : boost::json::value(nullptr)}}}});
+  }
+  return sources;
+}
+
+}  // namespace nadoo::conversation

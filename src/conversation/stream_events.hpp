@@ -1,0 +1,30 @@
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <string>
+#include <vector>
+
+#include "hub/connection.hpp"
+#include "store/records.hpp"
+
+namespace nadoo::conversation {
+
+/// The contract's streaming messages, each serialized once for all recipients.
+hub::SharedText response_start_event(const std::string& message_id, const std::string& chat_id);
+hub::SharedText text_delta_event(std::string_view text, std::size_t index, const std::string& message_id);
+hub::SharedText sources_event(const boost::json::array& sources, const std::string& message_id);
+
+struct ResponseEnd {
+  std::string message_id;
+  std::string chat_id;
+  std::string full_response;
+  int tokens_used = 0;
+  double response_time_seconds = 0;
+  std::string finish_reason;
+};
+hub::SharedText response_end_event(const ResponseEnd& end);
+
+/// `[{chunk_id, content, score, metadata:{document_id, filename, heading, page_number}}]`
+boost::json::array sources_array(const std::vector<store::ScoredChunk>& knowledge);
+
+}  // namespace nadoo::conversation

@@ -1,0 +1,106 @@
+// Thin RAII over the SQLite C API: a connection with its cache of prepared
+// statements, a statement in use, and a transaction. Every failure becomes a
+// StoreError that says what was being done.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace nadoo::store::sqlite {
+
+/// A cached prepared statement, borrowed for one use. Parameters are 1-based,
+/// columns 0-based, as in SQLite. Going out of scope resets the statement and
+/// clears its bindings, so no read snapshot outlives the call that made it.
+class Query {
+ public:
+  Query(sqlite3_stmt* statement, sqlite3* connection) : statement_(statement), connection_(connection) {}
+  ~Query();
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  // Text is copied at bind time, so temporaries are safe to pass.
+  Query& bind_text(int parameter, std::string_view value);
+  Query& bind_integer(int parameter, std::int64_t value);
+  Query& bind_real(int parameter, double value);
+  Query& bind_null(int parameter);
+
+  /// Advances to the next row; false when there are no more.
+  bool next_row();
+  /// Runs a statement that returns no rows.
+  void execute();
+
+  std::string text(int column) const;  // "" for NULL
+  std::int64_t integer(int column) const;
+  double real(int column) const;
+  std::optional<std::int64_t> optional_integer(int column) const;
+
+ private:
+  void check_bind(int result, int parameter) const;
+
+  sqlite3_stmt* statement_;
+  sqlite3* connection_;
+};
+
+/// One SQLite connection, configured the same way wherever it is opened: WAL,
+/// synchronous=NORMAL, foreign keys on, a busy timeout. Used by one thread at
+/// a time.
+class Connection {
+ public:
+  explicit Connection(const std::filesystem::path& database_file);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// Runs one or more statements without results (schema, pragmas, BEGIN).
+  void execute_script(const std::string& sql);
+  /// The statement for `sql`, prepared on first use and kept for the
+  /// connection's lifetime: the SQL is always one of our constant strings.
+  Query query(std::string_view sql);
+  /// Rows changed by the last INSERT, UPDATE or DELETE (cascades excluded).
+  std::int64_t changed_rows() const;
+  bool in_transaction() const;
+
+  int user_version();
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  struct StatementFinalizer {
+    void operator()(sqlite3_stmt* statement) const;
+  };
+  using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+  [[noreturn]] void fail(std::string_view doing) const;
+
+  std::filesystem::path file_;
+  sqlite3* connection_ = nullptr;
+  std::map<std::string, StatementHandle, std::less<>> statements_;
+};
+
+/// One transaction; rolled back unless committed. Writes take the write lock
+/// up front (BEGIN IMMEDIATE) so that they wait on the busy timeout instead
+/// of failing when a read would have to be upgraded.
+class Transaction {
+ public:
+  enum class Kind { read, write };
+
+  Transaction(Connection& connection, Kind kind);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool open_ = true;
+};
+
+}  // namespace nadoo::store::sqlite

@@ -1,0 +1,344 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <system_error>
+
+#include "knowledge/search_query.hpp"
+#include "store/sqlite/schema_migrations.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace nadoo::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Query;
+using sqlite::Transaction;
+
+constexpr std::string_view message_columns =
+    "m.id, m.chat_id, m.session_id, m.role, m.content, m.user_id, m.created_at, "
+    "m.tokens_used, m.sources_json, m.finish_reason";
+
+ChatMessage read_message(const Query& row) {
+  ChatMessage message;
+  message.id = row.text(0);
+  message.chat_id = row.text(1);
+  message.session_id = row.text(2);
+  message.role = row.text(3);
+  message.content = row.text(4);
+  message.user_id = row.text(5);
+  message.created_at = row.text(6);
+  message.tokens_used = static_cast<int>(row.integer(7));
+  message.sources_json = row.text(8);
+  message.finish_reason = row.text(9);
+  return message;
+}
+
+/// The list_messages SQL for the filters present. Absent filters are left
+/// out rather than written as `?n IS NULL OR …`, which would keep SQLite from
+/// using the index of the filter that is there. Numbered parameters: 1 user,
+/// 2 application, 3 session, 4 chat, 5 after-sequence, 6 limit.
+std::string list_messages_sql(const MessageQuery& query) {
+  std::string sql = "SELECT " + std::string(message_columns) +
+                    " FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.user_id = ?1";
+  if (query.application_id) sql += " AND c.application_id = ?2";
+  if (query.session_id) sql += " AND m.session_id = ?3";
+  if (query.chat_id) sql += " AND m.chat_id = ?4";
+  if (query.after_message_id) sql += " AND m.sequence > ?5";
+  return sql + " ORDER BY m.sequence LIMIT ?6";
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& database_file) : connection_(database_file) {
+    sqlite::migrate(connection_);
+  }
+
+  void put_application(const Application& application) override {
+    Transaction transaction(connection_, Transaction::Kind::write);
+    connection_
+        .query(
+            "INSERT INTO applications (id, name, provider, model, system_prompt, temperature, max_tokens, "
+            "base_url, api_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
+            "name = excluded.name, provider = excluded.provider, model = excluded.model, "
+            "system_prompt = excluded.system_prompt, temperature = excluded.temperature, "
+            "max_tokens = excluded.max_tokens, base_url = excluded.base_url, api_key = excluded.api_key")
+        .bind_text(1, application.id)
+        .bind_text(2, application.name)
+        .bind_text(3, application.provider)
+        .bind_text(4, application.model)
+        .bind_text(5, application.system_prompt)
+        .bind_real(6, application.temperature)
+        .bind_integer(7, application.max_tokens)
+        .bind_text(8, application.base_url)
+        .bind_text(9, application.api_key)
+        .execute();
+    connection_.query("DELETE FROM application_knowledge_bases WHERE application_id = ?1")
+        .bind_text(1, application.id)
+        .execute();
+    for (std::size_t position = 0; position < application.knowledge_base_ids.size(); ++position) {
+      connection_
+          .query(
+              "INSERT INTO application_knowledge_bases (application_id, position, knowledge_base_id) "
+              "VALUES (?1, ?2, ?3)")
+          .bind_text(1, application.id)
+          .bind_integer(2, static_cast<std::int64_t>(position))
+          .bind_text(3, application.knowledge_base_ids[position])
+          .execute();
+    }
+    transaction.commit();
+  }
+
+  std::optional<Application> find_application(const std::string& id) override {
+    Transaction transaction(connection_, Transaction::Kind::read);
+    std::optional<Application> application;
+    {
+      auto row = connection_.query(
+          "SELECT name, provider, model, system_prompt, temperature, max_tokens, base_url, api_key "
+          "FROM applications WHERE id = ?1");
+      row.bind_text(1, id);
+      if (!row.next_row()) return std::nullopt;
+      application.emplace();
+      application->id = id;
+      application->name = row.text(0);
+      application->provider = row.text(1);
+      application->model = row.text(2);
+      application->system_prompt = row.text(3);
+      application->temperature = row.real(4);
+      application->max_tokens = static_cast<int>(row.integer(5));
+      application->base_url = row.text(6);
+      application->api_key = row.text(7);
+    }
+    auto knowledge_bases = connection_.query(
+        "SELECT knowledge_base_id FROM application_knowledge_bases "
+        "WHERE application_id = ?1 ORDER BY position");
+    knowledge_bases.bind_text(1, id);
+    while (knowledge_bases.next_row()) application->knowledge_base_ids.push_back(knowledge_bases.text(0));
+    return application;
+  }
+
+  bool delete_application(const std::string& id) override {
+    Transaction transaction(connection_, Transaction::Kind::write);
+    connection_.query("DELETE FROM applications WHERE id = ?1").bind_text(1, id).execute();
+    const bool deleted = connection_.changed_rows() > 0;
+    transaction.commit();
+    return deleted;
+  }
+
+  std::optional<Chat> find_chat(const std::string& chat_id) override {
+    Transaction transaction(connection_, Transaction::Kind::read);
+    auto row =
+        connection_.query("SELECT application_id, session_id, user_id, created_at FROM chats WHERE id = ?1");
+    row.bind_text(1, chat_id);
+    if (!row.next_row()) return std::nullopt;
+    return Chat{chat_id, row.text(0), row.text(1), row.text(2), row.text(3)};
+  }
+
+  void create_chat(const Chat& chat) override {
+    Transaction transaction(connection_, Transaction::Kind::write);
+    connection_
+        .query(
+            "INSERT INTO chats (id, application_id, session_id, user_id, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_text(1, chat.id)
+        .bind_text(2, chat.application_id)
+        .bind_text(3, chat.session_id)
+        .bind_text(4, chat.user_id)
+        .bind_text(5, chat.created_at)
+        .execute();
+    transaction.commit();
+  }
+
+  void append_message(const ChatMessage& message) override {
+    Transaction transaction(connection_, Transaction::Kind::write);
+    connection_
+        .query(
+            "INSERT INTO messages (id, chat_id, session_id, role, content, user_id, created_at, tokens_used, "
+            "sources_json, finish_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        .bind_text(1, message.id)
+        .bind_text(2, message.chat_id)
+        .bind_text(3, message.session_id)
+        .bind_text(4, message.role)
+        .bind_text(5, message.content)
+        .bind_text(6, message.user_id)
+        .bind_text(7, message.created_at)
+        .bind_integer(8, message.tokens_used)
+        .bind_text(9, message.sources_json)
+        .bind_text(10, message.finish_reason)
+        .execute();
+    transaction.commit();
+  }
+
+  std::vector<ChatMessage> recent_messages(const std::string& chat_id, std::size_t max_characters) override {
+    Transaction transaction(connection_, Transaction::Kind::read);
+    // Newest first, stopping at the first message that does not fit: the
+    // history handed to the model never has a gap in it.
+    auto rows = connection_.query(
+        "SELECT " + std::string(message_columns) +
+        ", length(m.content) FROM messages m WHERE m.chat_id = ?1 ORDER BY m.sequence DESC");
+    rows.bind_text(1, chat_id);
+    std::vector<ChatMessage> messages;
+    std::size_t characters = 0;
+    while (rows.next_row()) {
+      characters += static_cast<std::size_t>(rows.integer(10));
+      if (characters > max_characters) break;
+      messages.push_back(read_message(rows));
+    }
+    std::reverse(messages.begin(), messages.end());
+    return messages;
+  }
+
+  MessagePage list_messages(const MessageQuery& query) override {
+    Transaction transaction(connection_, Transaction::Kind::read);
+    MessagePage page;
+    std::int64_t after_sequence = 0;
+    if (query.after_message_id) {
+      auto after = connection_.query("SELECT sequence FROM messages WHERE id = ?1");
+      after.bind_text(1, *query.after_message_id);
+      if (!after.next_row()) return page;  // unknown id: nothing comes after it
+      after_sequence = after.integer(0);
+    }
+    const std::int64_t limit = std::max(query.limit, 0);
+    auto rows = connection_.query(list_messages_sql(query));
+    rows.bind_text(1, query.user_id);
+    if (query.application_id) rows.bind_text(2, *query.application_id);
+    if (query.session_id) rows.bind_text(3, *query.session_id);
+    if (query.chat_id) rows.bind_text(4, *query.chat_id);
+    if (query.after_message_id) rows.bind_integer(5, after_sequence);
+    rows.bind_integer(6, limit + 1);  // one more than asked tells whether more follow
+    while (rows.next_row()) {
+      if (static_cast<std::int64_t>(page.messages.size()) == limit) {
+        page.has_more = true;
+        break;
+      }
+      page.messages.push_back(read_message(rows));
+    }
+    return page;
+  }
+
+  void put_document(const KnowledgeDocument& document, const std::vector<KnowledgeChunk>& chunks) override {
+    Transaction transaction(connection_, Transaction::Kind::write);
+    connection_
+        .query(
+            "INSERT INTO knowledge_documents (knowledge_base_id, document_id, filename, content) "
+            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (knowledge_base_id, document_id) DO UPDATE SET "
+            "filename = excluded.filename, content = excluded.content")
+        .bind_text(1, document.knowledge_base_id)
+        .bind_text(2, document.document_id)
+        .bind_text(3, document.filename)
+        .bind_text(4, document.content)
+        .execute();
+    connection_.query("DELETE FROM knowledge_chunks WHERE knowledge_base_id = ?1 AND document_id = ?2")
+        .bind_text(1, document.knowledge_base_id)
+        .bind_text(2, document.document_id)
+        .execute();
+    for (std::size_t position = 0; position < chunks.size(); ++position) {
+      const auto& chunk = chunks[position];
+      // The document's identity wins over what the chunk says: a chunk
+      // belongs to the document it was stored with.
+      auto insert = connection_.query(
+          "INSERT INTO knowledge_chunks (knowledge_base_id, document_id, chunk_id, position, heading, "
+          "page_number, "
+          "content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      insert.bind_text(1, document.knowledge_base_id)
+          .bind_text(2, document.document_id)
+          .bind_text(3, chunk.chunk_id)
+          .bind_integer(4, static_cast<std::int64_t>(position))
+          .bind_text(5, chunk.heading)
+          .bind_text(7, chunk.content);
+      if (chunk.page_number) insert.bind_integer(6, *chunk.page_number);
+      insert.execute();
+    }
+    transaction.commit();
+  }
+
+  bool delete_document(const std::string& knowledge_base_id, const std::string& document_id) override {
+    Transaction transaction(connection_, Transaction::Kind::write);
+    // The chunks, and with them their index entries, go by cascade.
+    connection_.query("DELETE FROM knowledge_documents WHERE knowledge_base_id = ?1 AND document_id = ?2")
+        .bind_text(1, knowledge_base_id)
+        .bind_text(2, document_id)
+        .execute();
+    const bool deleted = connection_.changed_rows() > 0;
+    transaction.commit();
+    return deleted;
+  }
+
+  std::vector<ScoredChunk> search_chunks(const std::vector<std::string>& knowledge_base_ids,
+                                         const std::string& query, std::size_t limit) override {
+    std::vector<ScoredChunk> results;
+    const auto match = knowledge::fts5_match_expression(query);
+    std::vector<std::string> bases = knowledge_base_ids;
+    std::sort(bases.begin(), bases.end());
+    bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
+    if (match.empty() || bases.empty() || limit == 0) return results;
+
+    // One placeholder per knowledge base; the statement cache keeps one
+    // statement per count, and applications use a handful at most.
+    std::string sql =
+        "SELECT c.chunk_id, c.knowledge_base_id, c.document_id, d.filename, c.heading, c.page_number, "
+        "c.content, bm25(knowledge_chunks_fts) FROM knowledge_chunks_fts "
+        "JOIN knowledge_chunks c ON c.chunk_key = knowledge_chunks_fts.rowid "
+        "JOIN knowledge_documents d "
+        "ON d.knowledge_base_id = c.knowledge_base_id AND d.document_id = c.document_id "
+        "WHERE knowledge_chunks_fts MATCH ?1 AND c.knowledge_base_id IN (";
+    for (std::size_t index = 0; index < bases.size(); ++index) {
+      sql += (index == 0 ? "?" : ", ?") + std::to_string(index + 3);
+    }
+    sql += ") ORDER BY bm25(knowledge_chunks_fts), c.chunk_key LIMIT ?2";
+
+    Transaction transaction(connection_, Transaction::Kind::read);
+    auto rows = connection_.query(sql);
+    rows.bind_text(1, match);
+    rows.bind_integer(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    for (std::size_t index = 0; index < bases.size(); ++index) {
+      rows.bind_text(static_cast<int>(index) + 3, bases[index]);
+    }
+    while (rows.next_row()) {
+      ScoredChunk& result = results.emplace_back();
+      result.chunk.chunk_id = rows.text(0);
+      result.chunk.knowledge_base_id = rows.text(1);
+      result.chunk.document_id = rows.text(2);
+      result.chunk.filename = rows.text(3);
+      result.chunk.heading = rows.text(4);
+      if (const auto page = rows.optional_integer(5)) result.chunk.page_number = static_cast<int>(*page);
+      result.chunk.content = rows.text(6);
+      result.score = -rows.real(7);  // bm25() is lower for better matches
+    }
+    return results;
+  }
+
+  bool is_healthy() override {
+    try {
+      Transaction transaction(connection_, Transaction::Kind::read);
+      // Reads the schema page: a vanished or unreadable file shows here.
+      auto row = connection_.query("SELECT count(*) FROM sqlite_schema");
+      return row.next_row();
+    } catch (const StoreError& error) {
+      spdlog::warn("storage health check failed: {}", error.what());
+      return false;
+    }
+  }
+
+ private:
+  Connection connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file) {
+  if (database_file.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(database_file.parent_path(), error);
+    if (error) {
+      throw StoreError("cannot create the directory of database " + database_file.string() + ": " +
+                       error.message());
+    }
+  }
+  return std::make_unique<SqliteStore>(database_file);
+}
+
+}  // namespace nadoo::store

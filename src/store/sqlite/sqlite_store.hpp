@@ -1,0 +1,17 @@
+// The embedded Store: one SQLite file, for a single server.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "store/store.hpp"
+
+namespace nadoo::store {
+
+/// Opens (creating it and its directory if missing) and migrates the database
+/// at `database_file`. Throws StoreError, saying which file and why, when it
+/// cannot be opened, is not a database, or was written by a newer server.
+/// The Store it returns must be used by one thread at a time.
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file);
+
+}  // namespace nadoo::store

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace nadoo::store {
+
+/// A storage failure that is ours, not the client's (disk, corruption, bug).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Durable storage. Calls block: they run on the storage executor
+/// (store/storage_executor.hpp), never on an I/O thread. One Store is used by
+/// one thread at a time; every call is atomic (one transaction).
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applications
+  virtual void put_application(const Application& application) = 0;  // insert or replace
+  virtual std::optional<Application> find_application(const std::string& id) = 0;
+  virtual bool delete_application(const std::string& id) = 0;  // false when absent
+
+  // Chats and messages
+  virtual std::optional<Chat> find_chat(const std::string& chat_id) = 0;
+  virtual void create_chat(const Chat& chat) = 0;
+  virtual void append_message(const ChatMessage& message) = 0;
+  /// The chat's latest messages, oldest first, whose contents together stay
+  /// within `max_characters` (the context window's share for history).
+  virtual std::vector<ChatMessage> recent_messages(const std::string& chat_id,
+                                                   std::size_t max_characters) = 0;
+  virtual MessagePage list_messages(const MessageQuery& query) = 0;
+
+  // Knowledge
+  /// Stores the document and replaces its chunks (chunked by the caller).
+  virtual void put_document(const KnowledgeDocument& document, const std::vector<KnowledgeChunk>& chunks) = 0;
+  virtual bool delete_document(const std::string& knowledge_base_id, const std::string& document_id) = 0;
+  /// Full-text search (BM25) over the chunks of the given knowledge bases.
+  virtual std::vector<ScoredChunk> search_chunks(const std::vector<std::string>& knowledge_base_ids,
+                                                 const std::string& query, std::size_t limit) = 0;
+
+  /// Whether the storage answers (for /readyz).
+  virtual bool is_healthy() = 0;
+};
+
+}  // namespace nadoo::store

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace nadoo::util {
+
+/// `prefix` followed by 32 hex digits from the CSPRNG (128 bits): ids that
+/// nobody can guess or collide with (`msg_…`, `chat_…`, `guest-…`).
+std::string random_id(std::string_view prefix, std::size_t random_bytes = 16);
+
+}  // namespace nadoo::util
