@@ -120,3 +120,72 @@ def metric(server, name):
         if line.startswith(name + " "):
             return float(line.split()[1])
     raise AssertionError(f"metric {name} missing")
+
+
+REPO_DEMO_SEED = str(REPO / "demo" / "seed.json")
+FAKE_OPENAI = str(REPO / "tests" / "fake_openai" / "fake_openai_server.py")
+
+
+class FakeOpenAi:
+    """The fake OpenAI-compatible upstream (tests/fake_openai), on loopback."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            ["/usr/bin/python3", FAKE_OPENAI, "--port", "0"], stdout=subprocess.PIPE, text=True
+        )
+        line = self.process.stdout.readline()
+        match = re.search(r"listening on (http://[0-9.]+:\d+)", line)
+        if not match:
+            raise RuntimeError(f"fake upstream did not start: {line!r}")
+        self.url = match.group(1)
+        self.base_url = self.url + "/v1"
+
+    def requests(self):
+        with urllib.request.urlopen(self.url + "/_control/requests", timeout=10) as response:
+            return json.loads(response.read())["requests"]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def http_call(server, method, path, body=None, api_key=API_KEY, token=None):
+    """Any method → (status, parsed JSON body or text)."""
+    data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+    request = urllib.request.Request(server.http_url(path), data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if api_key:
+        request.add_header("X-API-Key", api_key)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        try:
+            return error.code, json.loads(text)
+        except ValueError:
+            return error.code, text.decode()
+
+
+async def receive_until(ws, predicate, limit=100_000):
+    """Messages up to and including the first that matches `predicate`."""
+    received = []
+    for _ in range(limit):
+        message = json.loads(await ws.recv())
+        received.append(message)
+        if predicate(message):
+            return received
+    raise AssertionError("no matching message")
+
+
+def ends_response(message):
+    return message["type"] == "response_end"
+
+
+def stop_and_check(instance):
+    """Stops a server; under a sanitizer build, any report it printed fails the test."""
+    instance.stop()
+    for marker in ("ThreadSanitizer", "AddressSanitizer", "LeakSanitizer", "runtime error:"):
+        assert marker not in instance.log(), instance.log()
