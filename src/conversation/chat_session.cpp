@@ -62,6 +62,22 @@ void ChatSession::join(hub::ConnectionPtr connection) {
   });
 }
 
+void ChatSession::relay(hub::SharedText message, hub::ConnectionId sender) {
+  net::post(strand_, [self = shared_from_this(), message = std::move(message), sender]() mutable {
+    self->dependencies_.hub.publish(hub::chat_room(self->session_id_), std::move(message), sender);
+  });
+}
+
+void ChatSession::participant_left(std::string user_id) {
+  net::post(strand_, [self = shared_from_this(), user_id = std::move(user_id)] {
+    const auto room = hub::chat_room(self->session_id_);
+    // One notice per participant, when their last connection (tab) leaves.
+    if (self->dependencies_.hub.user_connections_in_room(room, user_id) > 0) return;
+    self->publish(protocol::server_message("user_disconnected",
+                                           {{"user_id", user_id}, {"session_id", self->session_id_}}));
+  });
+}
+
 void ChatSession::stop() {
   net::post(strand_, [self = shared_from_this()] {
     self->pending_.reset();

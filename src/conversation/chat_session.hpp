@@ -31,7 +31,9 @@ struct ChatDependencies {
 /// time, streamed to the session's room and persisted however it ends.
 ///
 /// Thread-safety: the public functions may be called from any thread; all
-/// state lives on the session's strand. A session keeps itself alive while
+/// state lives on the session's strand. Everything the room receives is
+/// published from that strand, after the joins that came before it, so a
+/// client that has seen `connected` misses nothing sent afterwards. A session keeps itself alive while
 /// work is in flight (storage calls, a model stream) and holds no state
 /// otherwise, so it may be dropped and recreated between generations.
 class ChatSession : public std::enable_shared_from_this<ChatSession> {
@@ -45,6 +47,10 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   /// Brings a new connection up to date with a generation in progress, then
   /// adds it to the room, so that it misses nothing and sees nothing twice.
   void join(hub::ConnectionPtr connection);
+  /// Sends a participant's message (typing) to the others in the room.
+  void relay(hub::SharedText message, hub::ConnectionId sender);
+  /// Tells the others when `user_id`'s last connection has left.
+  void participant_left(std::string user_id);
   /// Ends a generation in progress as cancelled (server shutdown).
   void stop();
 

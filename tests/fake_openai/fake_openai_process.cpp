@@ -1,7 +1,8 @@
 #include "fake_openai_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,8 +19,6 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace nadoo::testing {
 
@@ -62,7 +61,7 @@ std::string FakeOpenAiProcess::script_path() {
 
 FakeOpenAiProcess::FakeOpenAiProcess(std::vector<std::string> arguments) {
   int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
 
   std::vector<std::string> command{"/usr/bin/python3", script_path()};
   command.insert(command.end(), arguments.begin(), arguments.end());
@@ -70,17 +69,20 @@ FakeOpenAiProcess::FakeOpenAiProcess(std::vector<std::string> arguments) {
   for (auto& argument : command) argv.push_back(argument.data());
   argv.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_ends[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_ends[0]);
-  posix_spawn_file_actions_addclose(&actions, pipe_ends[1]);
-  const int spawned = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    // The child: only async-signal-safe calls until exec. It dies with the
+    // test process, so that a crashed test leaves no server behind.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    ::dup2(pipe_ends[1], STDOUT_FILENO);
+    // Nothing else of ours, such as a client socket, may stay open in it.
+    ::close_range(3, ~0U, 0);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
   ::close(pipe_ends[1]);
-  if (spawned != 0) {
+  if (pid_ < 0) {
     ::close(pipe_ends[0]);
-    pid_ = -1;
     throw std::runtime_error("cannot start " + command[1]);
   }
 
@@ -116,7 +118,8 @@ std::vector<FakeOpenAiRequest> FakeOpenAiProcess::requests() const {
   http::read(socket, buffer, response);
 
   std::vector<FakeOpenAiRequest> seen;
-  for (const auto& value : boost::json::parse(response.body()).at("requests").as_array()) {
+  const auto document = boost::json::parse(response.body());
+  for (const auto& value : document.at("requests").as_array()) {
     const auto& object = value.as_object();
     FakeOpenAiRequest record;
     record.id = static_cast<int>(object.at("id").as_int64());

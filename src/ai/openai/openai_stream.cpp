@@ -228,7 +228,6 @@ void OpenAiStream::take_event_stream(std::string_view bytes) {
     }
     auto chunk = parse_chunk(event.data);
     if (!chunk.content) {
-      spdlog::warn("model provider {}: {}", upstream_name(), chunk.error.message);
       finish_with_error(std::move(chunk.error));
       return;
     }
@@ -251,9 +250,7 @@ void OpenAiStream::take_event_stream(std::string_view bytes) {
 void OpenAiStream::on_body_end(error_code ec) {
   const auto status = exchange_->parser.get().result_int();
   if (status / 100 != 2) {
-    auto error = error_from_http_answer(status, error_body_, api_key_);
-    spdlog::warn("model provider {} answered HTTP {} (attempt {})", upstream_name(), status, attempts_);
-    fail_attempt(std::move(error), is_retryable_status(status));
+    fail_attempt(error_from_http_answer(status, error_body_, api_key_), is_retryable_status(status));
     return;
   }
   // Some servers end with the finish chunk and no [DONE]; the answer is whole.
@@ -261,8 +258,7 @@ void OpenAiStream::on_body_end(error_code ec) {
     finish_with_completion();
     return;
   }
-  spdlog::warn("model provider {}: stream ended before the answer finished ({})", upstream_name(),
-               ec ? ec.message() : "end of body");
+  spdlog::debug("model provider {}: the body ended with {}", upstream_name(), ec ? ec.message() : "no error");
   finish_with_error(
       {ModelErrorCode::provider_error, "the model provider ended the stream before the answer finished"});
 }
@@ -322,6 +318,9 @@ void OpenAiStream::stop_io() {
 
 void OpenAiStream::finish_with_error(ModelError error) {
   stop_io();
+  // Messages carry no key: upstream texts are scrubbed, ours never name one.
+  spdlog::warn("model stream to {} failed after {} attempt(s) and {} token(s): {}", upstream_name(),
+               attempts_, deltas_sent_, error.message);
   deliver_last([&error](StreamHandlers& handlers) {
     if (handlers.on_error) handlers.on_error(std::move(error));
   });

@@ -50,7 +50,8 @@ class OpenAiStream final : public ModelStream, public std::enable_shared_from_th
     UpstreamConnection connection;
     boost::beast::flat_buffer read_buffer;
     boost::beast::http::response_parser<boost::beast::http::buffer_body> parser;
-    std::array<char, 8192> body_chunk{};
+    // 8 KiB per read: dozens of chat chunks, and little to keep per stream.
+    std::array<char, 8 * 1024> body_chunk{};
   };
 
   void begin(ModelRequest request);

@@ -21,20 +21,18 @@ void ChatEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
 void ChatEndpoint::on_open(const hub::ConnectionPtr& connection) {
   const auto& session_id = connection->resource_id();
   hub_.add(connection, {connection->user_id(), session_id});
+  // The session adds it to the room (after replaying an answer in progress).
+  // Asked before `connected` goes out, so anything published after the client
+  // sees `connected` finds it in the room; the session's messages to it queue
+  // behind `connected`, which this strand sends first.
+  chat_service_.session(session_id)->join(connection);
   connection->send(
       server_message("connected", {{"session_id", session_id}, {"user_id", connection->user_id()}}));
-  // The session adds it to the room, after replaying a response in progress.
-  chat_service_.session(session_id)->join(connection);
 }
 
 void ChatEndpoint::on_close(const hub::ConnectionPtr& connection) {
-  const auto room = hub::chat_room(connection->resource_id());
   hub_.remove(connection->id());
-  // One notice per participant, when their last connection (tab) leaves.
-  if (hub_.user_connections_in_room(room, connection->user_id()) == 0) {
-    hub_.publish(room, server_message("user_disconnected", {{"user_id", connection->user_id()},
-                                                            {"session_id", connection->resource_id()}}));
-  }
+  chat_service_.session(connection->resource_id())->participant_left(connection->user_id());
 }
 
 bool ChatEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
@@ -71,10 +69,10 @@ void ChatEndpoint::on_cancel(const hub::ConnectionPtr& connection, const boost::
 }
 
 void ChatEndpoint::on_typing(const hub::ConnectionPtr& connection) {
-  hub_.publish(hub::chat_room(connection->resource_id()),
-               server_message(
-                   "typing", {{"user_id", connection->user_id()}, {"session_id", connection->resource_id()}}),
-               connection->id());
+  chat_service_.session(connection->resource_id())
+      ->relay(server_message("typing",
+                             {{"user_id", connection->user_id()}, {"session_id", connection->resource_id()}}),
+              connection->id());
 }
 
 }  // namespace nadoo::endpoints
