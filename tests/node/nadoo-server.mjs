@@ -1,7 +1,8 @@
 // Test helper: runs the nadoo-realtime binary on a free port of 127.0.0.1,
 // mints HS256 access tokens with node:crypto (independently of the server's
-// own signer), and wraps `ws` clients so a test can await their messages and
-// their close event with a deadline.
+// own signer), wraps `ws` clients so a test can await their messages and
+// their close event with a deadline, and runs the fake OpenAI-compatible
+// upstream (tests/fake_openai) for chat tests.
 
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -13,6 +14,14 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The repository root: relative paths the server reads (demo/…) resolve against it. */
+export const REPO_ROOT = path.resolve(here, '../..');
+/** The demo data: application `app-uuid-123` (builtin provider) over demo/q4-report.md. */
+export const DEMO_SEED_FILE = path.join(REPO_ROOT, 'demo/seed.json');
+export const DEMO_APPLICATION_ID = 'app-uuid-123';
+// Debian's interpreter: the `python3` first on PATH may be another one.
+export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 export const BINARY = process.env.NADOO_BINARY
   ? path.resolve(process.env.NADOO_BINARY)
@@ -65,18 +74,15 @@ export function accessToken(sub, { expiresInSeconds = 3600, claims = {}, ...sign
 // ---------------------------------------------------------------- server
 
 /**
- * Starts the server with `args` added to `serve --port 0 --data-dir <tmp>`.
- * Resolves once it printed its listening line.
+ * Spawns `command` and resolves once a line of its stdout matches `pattern`
+ * (STARTUP_WAIT_MS at most), with the match. Both pipes are read for the
+ * life of the process, the last 50 lines kept for failure messages.
  */
-export async function startServer({ args = [], env = {} } = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'nadoo-node-e2e-'));
-  const child = spawn(BINARY, ['serve', '--port', '0', '--data-dir', dataDir, ...args], {
-    env: { ...process.env, JWT_SECRET, NADOO_API_KEYS: API_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnUntilListening(command, args, { env, cwd, pattern, what }) {
+  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
   // Keep the last lines for failure messages, and keep reading both pipes so
-  // a chatty server never blocks on a full pipe.
+  // a chatty process never blocks on a full pipe.
   const recentOutput = [];
   const remember = (line) => {
     recentOutput.push(line);
@@ -94,27 +100,47 @@ export async function startServer({ args = [], env = {} } = {}) {
     new Promise((resolve, reject) => {
       stdoutLines.on('line', (line) => {
         remember(line);
-        const match = LISTENING_LINE.exec(line);
-        if (match) resolve(Number(match[1]));
+        const match = pattern.exec(line);
+        if (match) resolve(match);
       });
       child.on('error', reject);
       exited.then(({ code, signal }) =>
-        reject(new Error(`server exited (code ${code}, signal ${signal}) before listening:\n${recentOutput.join('\n')}`)),
+        reject(new Error(`${what} exited (code ${code}, signal ${signal}) before listening:\n${recentOutput.join('\n')}`)),
       );
     }),
     STARTUP_WAIT_MS,
-    `the listening line of ${BINARY}`,
+    `the listening line of ${what}`,
   );
-  let port;
   try {
-    port = await listening;
+    return { child, match: await listening, exited, recentOutput };
   } catch (error) {
     child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+/**
+ * Starts the server with `args` added to `serve --port 0 --data-dir <tmp>`,
+ * `env` added to the environment (which already holds JWT_SECRET and
+ * NADOO_API_KEYS), in the working directory `cwd` (default: this process's).
+ * Resolves once it printed its listening line.
+ */
+export async function startServer({ args = [], env = {}, cwd } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'nadoo-node-e2e-'));
+  let started;
+  try {
+    started = await spawnUntilListening(BINARY, ['serve', '--port', '0', '--data-dir', dataDir, ...args], {
+      env: { ...process.env, JWT_SECRET, NADOO_API_KEYS: API_KEY, ...env },
+      cwd,
+      pattern: LISTENING_LINE,
+      what: BINARY,
+    });
+  } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-
-  return new NadooServer(child, port, dataDir, exited, recentOutput);
+  const { child, match, exited, recentOutput } = started;
+  return new NadooServer(child, Number(match[1]), dataDir, exited, recentOutput);
 }
 
 export class NadooServer {
@@ -147,6 +173,45 @@ export class NadooServer {
       `GET ${pathAndQuery}`,
     );
     return { status: response.status, body: await response.text() };
+  }
+
+  /**
+   * A REST call with the API key and, when given, a JSON body. Resolves with
+   * `{status, body, json}` (`json` null when the body is not JSON).
+   */
+  async apiRequest(method, pathAndQuery, jsonBody) {
+    const headers = { 'X-API-Key': API_KEY };
+    if (jsonBody !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await withTimeout(
+      fetch(`http://127.0.0.1:${this.port}${pathAndQuery}`, {
+        method,
+        headers,
+        body: jsonBody === undefined ? undefined : JSON.stringify(jsonBody),
+      }),
+      DEFAULT_WAIT_MS,
+      `${method} ${pathAndQuery}`,
+    );
+    const body = await response.text();
+    let json = null;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      // not JSON: the caller sees `body`
+    }
+    return { status: response.status, body, json };
+  }
+
+  /**
+   * Creates or replaces application `id` (`PUT /api/v1/applications/{id}`)
+   * and resolves with the envelope's `data`; any answer but a 200 success
+   * envelope throws.
+   */
+  async putApplication(id, fields) {
+    const { status, body, json } = await this.apiRequest('PUT', `/api/v1/applications/${id}`, fields);
+    if (status !== 200 || json?.status !== 'success') {
+      throw new Error(`PUT /api/v1/applications/${id} answered ${status}: ${body}`);
+    }
+    return json.data;
   }
 
   async stats() {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ISO_UTC_TIMESTAMP, accessToken, startServer, withTimeout } from './nadoo-server.mjs';
+import { specChatPage } from './spec-chat-page.mjs';
 
 let server;
 before(async () => {
@@ -13,47 +14,6 @@ before(async () => {
 after(async () => {
   await server?.stop();
 });
-
-/**
- * The spec's chat `ws.onmessage` handler, verbatim but for the UI functions,
- * which record what the page would have shown.
- */
-function specChatPage() {
-  const shown = { sessionReady: [], typingIndicators: [], responseChunks: [], sources: [], errors: [], log: [] };
-  const console = { log: (...args) => shown.log.push(args.join(' ')), error: (...args) => shown.errors.push(args) };
-  const appendToResponse = (text) => shown.responseChunks.push(text);
-  const showSources = (sources) => shown.sources.push(sources);
-  const showTypingIndicator = (userId) => shown.typingIndicators.push(userId);
-
-  const onmessage = (event) => {
-    const data = JSON.parse(event.data);
-    switch (data.type) {
-      case 'connected':
-        console.log('Session ready:', data.session_id);
-        shown.sessionReady.push(data);
-        break;
-      case 'response_start':
-        console.log('AI is responding...');
-        break;
-      case 'text-delta':
-        appendToResponse(data.text);
-        break;
-      case 'sources':
-        showSources(data.sources);
-        break;
-      case 'response_end':
-        console.log(`Done. Tokens: ${data.tokens_used}`);
-        break;
-      case 'typing':
-        showTypingIndicator(data.user_id);
-        break;
-      case 'error':
-        console.error('Error:', data.message);
-        break;
-    }
-  };
-  return { shown, onmessage };
-}
 
 /** Resolves once `predicate()` holds, re-checked after each message `client` receives. */
 function untilAfterMessages(client, predicate, what) {
