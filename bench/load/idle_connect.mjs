@@ -6,9 +6,10 @@
 // Secrets come from the environment (BENCH_JWT_SECRET, BENCH_API_KEY) and are
 // never printed or written.
 import { fork } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RawResults, clock_ticks_per_second, cpu_ticks, percentile, proc_status, proc_status_number, round } from './bench_common.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -61,30 +62,7 @@ if (Math.ceil(connections / processes) > sockets_per_process_limit) {
 
 // ---- /proc readers -------------------------------------------------------
 
-const clock_ticks_per_second = 100; // getconf CLK_TCK on Linux x86-64
 const page_kib = 4; // getconf PAGESIZE / 1024 on Linux x86-64; sockstat's `mem` counts pages
-
-function status_field(pid, field) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${field}:`));
-  return line ? line.split(/\s+/)[1] : null;
-}
-
-function status_kib(pid, field) {
-  const value = status_field(pid, field);
-  return value === null ? null : Number(value);
-}
-
-function cpu_ticks(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return null;
-  }
-}
 
 function open_fd_count(pid) {
   try {
@@ -107,9 +85,9 @@ function tcp_sockstat() {
 
 function server_memory() {
   return {
-    vm_rss_kib: status_kib(server_pid, 'VmRSS'),
-    vm_hwm_kib: status_kib(server_pid, 'VmHWM'),
-    threads: status_kib(server_pid, 'Threads'),
+    vm_rss_kib: proc_status_number(server_pid, 'VmRSS'),
+    vm_hwm_kib: proc_status_number(server_pid, 'VmHWM'),
+    threads: proc_status_number(server_pid, 'Threads'),
     open_fds: open_fd_count(server_pid),
   };
 }
@@ -138,45 +116,21 @@ async function await_total_connections(expected, timeout_ms) {
   }
 }
 
-function percentile(sorted, fraction) {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil(fraction * sorted.length));
-  return sorted[rank - 1];
-}
-
-const round = (value, digits = 2) => (value === null ? null : Number(value.toFixed(digits)));
-
 // ---- workers ------------------------------------------------------------
 
 const workers = [];
-const results = {
-  benchmark: 'idle_connect',
-  status: 'running',
-  settings: {
-    host,
-    port,
-    connections,
-    processes,
-    in_flight_per_process: in_flight,
-    workspace_count,
-    connect_timeout_ms,
-    idle_ms,
-    endpoint: '/ws/workspaces/{workspace_id}?token=JWT',
-  },
-  problems: [],
-};
-
-function write_results() {
-  writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
-}
-
-const overall_deadline = setTimeout(() => {
-  results.status = 'timed out';
-  results.problems.push(`coordinator deadline of ${deadline_ms / 1000} s reached`);
-  write_results();
-  for (const { child } of workers) child.kill('SIGKILL');
-  process.exit(2);
-}, deadline_ms);
+const raw_results = new RawResults(options.out, 'idle_connect', {
+  host,
+  port,
+  connections,
+  processes,
+  in_flight_per_process: in_flight,
+  workspace_count,
+  connect_timeout_ms,
+  idle_ms,
+  endpoint: '/ws/workspaces/{workspace_id}?token=JWT',
+});
+const results = raw_results.data;
 
 function next_message(child, type) {
   return new Promise((resolve, reject) => {
@@ -311,8 +265,8 @@ async function main() {
   await start_workers();
   // Proof of the pinning: the server on one core, every generator process on the other.
   results.cpus_allowed = {
-    server: status_field(server_pid, 'Cpus_allowed_list'),
-    generator: [process.pid, ...workers.map(({ child }) => child.pid)].map((pid) => status_field(pid, 'Cpus_allowed_list')),
+    server: proc_status(server_pid, 'Cpus_allowed_list'),
+    generator: [process.pid, ...workers.map(({ child }) => child.pid)].map((pid) => proc_status(pid, 'Cpus_allowed_list')),
   };
   results.connect = await connect_phase();
   if (results.connect.connected !== connections) {
@@ -380,17 +334,12 @@ async function main() {
     tcp_sockstat: tcp_sockstat(),
   };
   if (!results.close.all_closed_cleanly) results.problems.push(`${results.close.terminated} connections had to be terminated`);
-  results.status = results.problems.length === 0 ? 'ok' : 'problems';
 }
 
-main()
-  .catch((error) => {
-    results.status = 'failed';
-    results.problems.push(error.message);
-  })
-  .finally(() => {
-    clearTimeout(overall_deadline);
-    write_results();
-    for (const { child } of workers) if (child.exitCode === null) child.kill('SIGTERM');
-    process.exitCode = results.status === 'ok' ? 0 : 1;
-  });
+raw_results.run(main, {
+  deadline_ms,
+  deadline_owner: 'coordinator',
+  stop_children: (signal) => {
+    for (const { child } of workers) if (child.exitCode === null) child.kill(signal);
+  },
+});

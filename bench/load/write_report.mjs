@@ -1,13 +1,11 @@
 // Turns the coordinator's raw JSON into bench/results/idle-connect-DATE-nN.{json,md}
 // with the exact command, date and machine, and prints the markdown.
 // Usage: node write_report.mjs RAW.json RESULTS_DIR   (context in BENCH_* variables)
-import { cpus, release, totalmem } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { machine_description, machine_markdown, server_shutdown_from_env, show, status_markdown, write_result_files } from './bench_common.mjs';
 
 const [raw_path, results_dir] = process.argv.slice(2);
 const raw = JSON.parse(readFileSync(raw_path, 'utf8'));
-const ws_version = JSON.parse(readFileSync(new URL('./node_modules/ws/package.json', import.meta.url), 'utf8')).version;
 const date = new Date().toISOString();
 const day = date.slice(0, 10);
 
@@ -18,25 +16,12 @@ const report = {
   server_command: process.env.BENCH_SERVER_COMMAND,
   generator_command: process.env.BENCH_GENERATOR_COMMAND,
   server_version: process.env.BENCH_SERVER_VERSION,
-  server_shutdown: {
-    exit_status: process.env.BENCH_SERVER_EXIT,
-    seconds_after_sigterm: Number(process.env.BENCH_SERVER_STOP_SECONDS),
-    warnings_logged: Number(process.env.BENCH_SERVER_LOG_LINES),
-  },
-  machine: {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model,
-    memory_gib: Math.round(totalmem() / 2 ** 30),
-    kernel: release(),
-    node: process.version,
-    ws: ws_version,
-    open_files_limit: Number(process.env.BENCH_OPEN_FILES_LIMIT),
-  },
+  server_shutdown: server_shutdown_from_env(),
+  machine: machine_description({ open_files_limit: Number(process.env.BENCH_OPEN_FILES_LIMIT) }),
 };
 
 const f = raw.figures ?? {};
 const c = raw.connect ?? {};
-const show = (value) => (value === undefined || value === null ? '—' : value.toLocaleString('en-US'));
 /// Says which side limited connects/s: a generator near 100 % of its core means the figure is the generator's.
 function bottleneck() {
   const average = c.cpu_percent_average;
@@ -50,7 +35,7 @@ function bottleneck() {
 
 const markdown = `# Idle connections — ${day}, ${show(raw.settings.connections)} connections
 
-Status: **${raw.status}**${raw.problems.length ? `\n\nProblems:\n${raw.problems.map((p) => `- ${p}`).join('\n')}` : ''}
+${status_markdown(raw)}
 
 | figure | value |
 |---|---|
@@ -73,12 +58,9 @@ Server: \`${report.server_command}\`
 
 Generator: \`${report.generator_command}\`
 
-Machine: ${report.machine.cores} cores (${report.machine.cpu}), ${report.machine.memory_gib} GiB, Linux ${report.machine.kernel}, Node ${report.machine.node}, ws ${report.machine.ws}, open files limit ${report.machine.open_files_limit}; ${report.server_version}.
+${machine_markdown(report.machine)}, open files limit ${report.machine.open_files_limit}; ${report.server_version}.
 
 Server on CPU ${raw.cpus_allowed?.server} (\`taskset -c 1\`, \`--io-threads 1\`), ${raw.settings.processes} Node generator processes on CPU ${[...new Set(raw.cpus_allowed?.generator)].join(', ')}, the source addresses 127.0.0.2–127.0.0.9 dealt out among them, ${raw.settings.in_flight_per_process} handshakes in flight per process, ${raw.settings.workspace_count} workspaces, one distinct user and HS256 token per connection. RSS per connection is (VmRSS after ${raw.settings.idle_ms / 1000} s idle − VmRSS before the first connection) / open connections. Sockstat \`mem\` counts socket buffer pages only (not the socket structures), system-wide: both ends of every loopback connection plus anything else running on the machine; ${show(raw.before?.tcp_sockstat?.tw)} sockets were in TIME_WAIT at the start.
 ${bottleneck()}`;
 
-const base = join(results_dir, `idle-connect-${day}-n${raw.settings.connections}-p${raw.settings.processes}`);
-writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-writeFileSync(`${base}.md`, markdown);
-process.stdout.write(`${markdown}\nwritten: ${base}.json, ${base}.md\n`);
+write_result_files(results_dir, `idle-connect-${day}-n${raw.settings.connections}-p${raw.settings.processes}`, report, markdown);
