@@ -24,6 +24,19 @@ async def connect(server, session, user):
     return ws
 
 
+def ask(server, session, user, question):
+    """One question in its own connection → every message up to response_end."""
+
+    async def scenario():
+        ws = await connect(server, session, user)
+        await ws.send(chat(question))
+        messages = await receive_until(ws, ends_response)
+        await ws.close()
+        return messages
+
+    return run(scenario())
+
+
 def test_spec_python_client_gets_a_real_answer_unchanged(demo_server):
     source = open(SPEC_CLIENT).read()
     source = source.replace("localhost:8000", f"{demo_server.host}:{demo_server.port}")
@@ -37,14 +50,7 @@ def test_spec_python_client_gets_a_real_answer_unchanged(demo_server):
 
 
 def test_stream_is_start_deltas_sources_end_with_the_contract_fields(demo_server):
-    async def scenario():
-        ws = await connect(demo_server, "shape", "user-shape")
-        await ws.send(chat("What were the key Q4 metrics?"))
-        messages = await receive_until(ws, ends_response)
-        await ws.close()
-        return messages
-
-    messages = run(scenario())
+    messages = ask(demo_server, "shape", "user-shape", "What were the key Q4 metrics?")
     start, *rest = messages
     deltas = [m for m in rest if m["type"] == "text-delta"]
     sources = [m for m in rest if m["type"] == "sources"]
@@ -98,14 +104,7 @@ def test_chat_id_continues_a_chat_and_its_absence_starts_one(demo_server):
 
 
 def test_history_lists_the_users_own_messages_in_order(demo_server):
-    async def scenario():
-        ws = await connect(demo_server, "history-session", "history-user")
-        await ws.send(chat("What was the revenue?"))
-        end = (await receive_until(ws, ends_response))[-1]
-        await ws.close()
-        return end
-
-    end = run(scenario())
+    end = ask(demo_server, "history-session", "history-user", "What was the revenue?")[-1]
     token = make_token("history-user")
     status, body = http_call(demo_server, "GET", f"/api/v1/chat/{DEMO_APP}/messages", api_key=None, token=token)
     assert status == 200 and body["status"] == "success"
@@ -172,14 +171,7 @@ def test_a_chat_of_another_user_is_refused(demo_server):
 
 
 def test_question_the_knowledge_cannot_answer_says_so(demo_server):
-    async def scenario():
-        ws = await connect(demo_server, "nothing", "user-n")
-        await ws.send(chat("Which zebras migrate across the Serengeti?"))
-        messages = await receive_until(ws, ends_response)
-        await ws.close()
-        return messages
-
-    messages = run(scenario())
+    messages = ask(demo_server, "nothing", "user-n", "Which zebras migrate across the Serengeti?")
     assert "sources" not in [m["type"] for m in messages]
     assert "found nothing" in messages[-1]["full_response"]
 

@@ -49,18 +49,22 @@ def await_condition(check, seconds=10):
         time.sleep(0.02)
 
 
-def test_normal_stream_reports_the_upstream_usage(openai_server, fake_openai):
-    model = "normal:tokens=12:interval_ms=5"
-    app = application(openai_server, "app-normal", model)
+def ask(server, session, app):
+    """One chat in its own connection → every message up to response_end."""
 
     async def scenario():
-        ws = await connect(openai_server, "normal")
+        ws = await connect(server, session)
         await ws.send(chat(app))
         messages = await receive_until(ws, ends_response)
         await ws.close()
         return messages
 
-    messages = run(scenario())
+    return run(scenario())
+
+
+def test_normal_stream_reports_the_upstream_usage(openai_server, fake_openai):
+    model = "normal:tokens=12:interval_ms=5"
+    messages = ask(openai_server, "normal", application(openai_server, "app-normal", model))
     deltas = [m for m in messages if m["type"] == "text-delta"]
     end = messages[-1]
     assert [d["text"] for d in deltas] == [f"tok{i} " for i in range(12)]
@@ -203,15 +207,7 @@ def test_upstream_failure_is_an_error_then_response_end_with_error(openai_server
 
 
 def test_rate_limit_is_retried_once_before_the_first_token(openai_server, fake_openai):
-    app = application(openai_server, "app-retry", "rate_limited:n=retry")
-
-    async def scenario():
-        ws = await connect(openai_server, "retry")
-        await ws.send(chat(app))
-        await receive_until(ws, ends_response)
-        await ws.close()
-
-    run(scenario())
+    ask(openai_server, "retry", application(openai_server, "app-retry", "rate_limited:n=retry"))
     assert len(upstream_request(fake_openai, "rate_limited:n=retry")) == 2
 
 
