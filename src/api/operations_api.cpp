@@ -6,32 +6,32 @@
 
 namespace nadoo::api {
 
-void add_operations_routes(RestRouter& router, const OperationsSources& sources) {
+void add_operations_routes(RestRouter& router, const ApiContext& context, const OperationsSources& sources) {
   router.add("GET", "/healthz", [](const HttpRequest&, const PathParameters&, const Respond& respond) {
     respond(success_response(200, {{"status", "alive"}}));
   });
 
-  router.add("GET", "/readyz",
-             [executor = sources.executor, &broker = sources.broker, &storage = sources.storage](
-                 const HttpRequest&, const PathParameters&, const Respond& respond) {
-               const bool broker_ready = broker.is_ready();
-               storage.run(
-                   executor, [](store::Store& store) { return store.is_healthy(); },
-                   [broker_ready, respond](store::StoreResult<bool> storage_ready) {
-                     const bool storage_ok = storage_ready.ok() && *storage_ready.value;
-                     if (broker_ready && storage_ok)
-                       return respond(success_response(200, {{"broker", "ready"}, {"storage", "ready"}}));
-                     respond(error_response(
-                         503, !storage_ok ? "Storage is not reachable" : "The broker cannot carry messages"));
-                   });
-             });
+  router.add(
+      "GET", "/readyz",
+      [context, &broker = sources.broker](const HttpRequest&, const PathParameters&, const Respond& respond) {
+        const bool broker_ready = broker.is_ready();
+        context.storage.run(
+            context.executor, [](store::Store& store) { return store.is_healthy(); },
+            [broker_ready, respond](store::StoreResult<bool> storage_ready) {
+              const bool storage_ok = storage_ready.ok() && *storage_ready.value;
+              if (broker_ready && storage_ok)
+                return respond(success_response(200, {{"broker", "ready"}, {"storage", "ready"}}));
+              respond(error_response(
+                  503, !storage_ok ? "Storage is not reachable" : "The broker cannot carry messages"));
+            });
+      });
 
   router.add("GET", "/metrics",
              [&metrics = sources.metrics](const HttpRequest&, const PathParameters&, const Respond& respond) {
                respond(HttpResponse{200, "text/plain; version=0.0.4", render_prometheus_metrics(metrics)});
              });
 
-  const auto stats = [&hub = sources.hub, &authenticator = sources.authenticator](
+  const auto stats = [&hub = sources.hub, &authenticator = context.authenticator](
                          const HttpRequest& request, const PathParameters&, const Respond& respond) {
     if (!authenticator.has_valid_api_key(request)) {
       return respond(api_key_required());

@@ -3,23 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "api/application_json.hpp"
 #include "knowledge/document_chunker.hpp"
 #include "util/json_fields.hpp"
+#include "util/text_file.hpp"
 
 namespace nadoo::app {
 namespace {
-
-std::string read_text_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
 
 const boost::json::array& array_field(const boost::json::object& seed, std::string_view name) {
   static const boost::json::array none;
@@ -38,7 +29,7 @@ const boost::json::object& object_item(const boost::json::value& item) {
 
 void load_seed_file(const std::string& path, store::Store& store) {
   try {
-    const auto seed = util::JsonFields::parse_object(read_text_file(path));
+    const auto seed = util::JsonFields::parse_object(util::read_text_file(path));
     const auto base = std::filesystem::path(path).parent_path();
     for (const auto& item : array_field(seed, "applications")) {
       const auto& body = object_item(item);
@@ -50,7 +41,7 @@ void load_seed_file(const std::string& path, store::Store& store) {
                                         fields.required_id("document_id"),
                                         fields.required_string("filename", 255),
                                         {}};
-      document.content = read_text_file(base / fields.required_string("path", 4096));
+      document.content = util::read_text_file(base / fields.required_string("path", 4096));
       store.put_document(document, knowledge::chunk_document(document));
     }
     spdlog::info("seed data loaded from {}", path);

@@ -84,8 +84,7 @@ int run_server(const config::ServerConfig& config) {
   const api::RequestAuthenticator authenticator(api_keys, verifier);
   const api::ApiContext api_context{io_context.get_executor(), storage, authenticator};
   api::RestRouter router;
-  api::add_operations_routes(router,
-                             {io_context.get_executor(), hub, metrics, broker, storage, authenticator});
+  api::add_operations_routes(router, api_context, {hub, metrics, broker});
   api::add_application_routes(router, api_context);
   api::add_knowledge_routes(router, api_context);
   api::add_chat_history_routes(router, api_context);

@@ -1,26 +1,15 @@
 #include "app/settings_from_config.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "util/text_file.hpp"
 
 namespace nadoo::app {
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
-}  // namespace
 
 auth::JwtSettings jwt_settings(const config::ServerConfig& config) {
   auth::JwtSettings settings;
   settings.algorithm = *auth::parse_jwt_algorithm(config.jwt_algorithm);  // validated by the command line
   settings.secret = config.jwt_secret;
-  if (!config.jwt_public_key_file.empty()) settings.public_key_pem = read_file(config.jwt_public_key_file);
+  if (!config.jwt_public_key_file.empty())
+    settings.public_key_pem = util::read_text_file(config.jwt_public_key_file);
   settings.issuer = config.jwt_issuer;
   settings.audience = config.jwt_audience;
   settings.leeway = std::chrono::seconds(config.jwt_leeway_seconds);

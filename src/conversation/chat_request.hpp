@@ -18,12 +18,11 @@ struct ChatRequest {
   std::optional<std::string> chat_id;  // absent: a new chat
 };
 
+/// How much context a question gets; the defaults and their reasons are in
+/// config::ServerConfig, which is where these always come from.
 struct ChatSettings {
-  /// Earlier messages sent with each request: ~3,000 tokens, enough for a
-  /// long conversation's recent turns while leaving room for knowledge.
-  std::size_t history_budget_characters = 12000;
-  /// Knowledge chunks retrieved per question: a few of ~800 characters each.
-  std::size_t knowledge_chunks = 4;
+  std::size_t history_budget_characters = 0;  // earlier messages sent with a question
+  std::size_t knowledge_chunks = 0;           // chunks retrieved per question
 };
 
 }  // namespace nadoo::conversation

@@ -141,17 +141,23 @@ def test_history_lists_the_users_own_messages_in_order(demo_server):
                      token=token)[0] == 400
 
 
-def test_unknown_application_is_an_error_and_the_connection_stays_open(demo_server):
+def error_then_pong(server, session, message):
+    """Sends `message`, reads the error it earns, then proves the connection is still open."""
+
     async def scenario():
-        ws = await connect(demo_server, "unknown-app", "user-x")
-        await ws.send(chat("hello", application_id="no-such-app"))
+        ws = await connect(server, session, "user-bad")
+        await ws.send(message)
         error = json.loads(await ws.recv())
         await ws.send('{"type":"ping"}')
         pong = json.loads(await ws.recv())
         await ws.close()
         return error, pong
 
-    error, pong = run(scenario())
+    return run(scenario())
+
+
+def test_unknown_application_is_an_error_and_the_connection_stays_open(demo_server):
+    error, pong = error_then_pong(demo_server, "unknown-app", chat("hello", application_id="no-such-app"))
     assert error["type"] == "error" and error["code"] == "application_not_found"
     assert pong["type"] == "pong"
 
@@ -204,16 +210,7 @@ BAD_MESSAGES = {
 
 @pytest.mark.parametrize("case", sorted(BAD_MESSAGES))
 def test_bad_chat_field_is_an_invalid_message_error_and_the_connection_stays_open(demo_server, case):
-    async def scenario():
-        ws = await connect(demo_server, f"bad-{case}", "user-bad")
-        await ws.send(json.dumps(BAD_MESSAGES[case]))
-        error = json.loads(await ws.recv())
-        await ws.send('{"type":"ping"}')
-        pong = json.loads(await ws.recv())
-        await ws.close()
-        return error, pong
-
-    error, pong = run(scenario())
+    error, pong = error_then_pong(demo_server, f"bad-{case}", json.dumps(BAD_MESSAGES[case]))
     assert error["type"] == "error" and error["code"] == "invalid_message", error
     field = next(name for name in ("application_id", "chat_id", "message_id", "content") if name in case)
     assert f"`{field}`" in error["message"]
