@@ -6,10 +6,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <exception>
-#include <mutex>
 
 #include "ai/builtin/ascii_text.hpp"
 #include "ai/builtin/extractive_answer.hpp"
+#include "ai/guarded_stream_handlers.hpp"
 
 namespace nadoo::ai::builtin {
 namespace {
@@ -30,17 +30,13 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
   }
 
   void cancel() override {
-    {
-      std::lock_guard lock(handler_mutex_);
-      if (finished_) return;
-      finished_ = true;
-    }
+    if (!handlers_.close()) return;
     // The timer belongs to the strand. Cancelling it there lets the io_context
     // go idle at once, and dropping the handlers there breaks any cycle through
     // a handler that owns this stream — never while one of them is running.
     boost::asio::post(strand_, [self = shared_from_this()] {
       self->timer_.cancel();
-      self->release_handlers();
+      self->handlers_.release();
     });
   }
 
@@ -52,14 +48,8 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
       tokens_ = split_answer_tokens(answer);
     } catch (const std::exception& error) {
       spdlog::error("builtin provider: composing an answer failed: {}", error.what());
-      deliver([](StreamHandlers& handlers) {
-        if (handlers.on_error) {
-          handlers.on_error(
-              {ModelErrorCode::provider_error, "the builtin provider could not compose an answer"});
-        }
-      });
-      release_handlers();
-      return;
+      return handlers_.fail(
+          {ModelErrorCode::provider_error, "the builtin provider could not compose an answer"});
     }
     const std::size_t token_limit = static_cast<std::size_t>(
         request_.max_tokens > 0 ? std::min(request_.max_tokens, max_answer_tokens) : max_answer_tokens);
@@ -74,10 +64,7 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
 
   void send_next_token() {
     if (next_token_ == tokens_.size()) return complete();
-    const bool delivered = deliver([this](StreamHandlers& handlers) {
-      if (handlers.on_delta) handlers.on_delta(tokens_[next_token_]);
-    });
-    if (!delivered) return;
+    if (!handlers_.delta(tokens_[next_token_])) return;
     ++next_token_;
     if (next_token_ == tokens_.size()) return complete();
     timer_.expires_after(token_interval_);
@@ -92,31 +79,7 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
     completion.model = builtin_model_name;
     const int completion_tokens = static_cast<int>(tokens_.size());
     completion.usage = TokenUsage{prompt_tokens_, completion_tokens, prompt_tokens_ + completion_tokens};
-    deliver([&completion](StreamHandlers& handlers) {
-      if (handlers.on_complete) handlers.on_complete(std::move(completion));
-    });
-    release_handlers();
-  }
-
-  // Calls `call(handlers_)` unless the stream is finished, holding the lock
-  // that `cancel` takes: that is what makes "no handler after cancel" hold
-  // across threads. The mutex is recursive so that a handler may cancel.
-  // Returns whether the stream is still running afterwards.
-  template <typename Call>
-  bool deliver(Call call) {
-    std::lock_guard lock(handler_mutex_);
-    if (finished_) return false;
-    call(handlers_);
-    return !finished_;
-  }
-
-  // Ends the stream for good; the handlers are destroyed outside the lock, as
-  // their captures may do anything in their destructors.
-  void release_handlers() {
-    StreamHandlers released;
-    std::lock_guard lock(handler_mutex_);
-    finished_ = true;
-    std::swap(released, handlers_);
+    handlers_.complete(std::move(completion));
   }
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -128,9 +91,7 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
   std::string finish_reason_ = "stop";
   int prompt_tokens_ = 0;
 
-  std::recursive_mutex handler_mutex_;
-  StreamHandlers handlers_;  // guarded by handler_mutex_
-  bool finished_ = false;    // guarded by handler_mutex_; no handler is called once set
+  GuardedStreamHandlers handlers_;
 };
 
 class BuiltinProvider final : public ModelProvider {

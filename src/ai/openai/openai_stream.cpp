@@ -42,25 +42,20 @@ OpenAiStream::OpenAiStream(boost::asio::io_context& io_context,
 
 void OpenAiStream::start(ModelRequest request) {
   boost::asio::post(strand_, [self = shared_from_this(), request = std::move(request)]() mutable {
-    if (self->cancelled_) return;
+    if (self->handlers_.closed()) return;
     self->begin(std::move(request));
   });
 }
 
 void OpenAiStream::cancel() {
-  {
-    // Waits for a handler running on the strand to return: after this block
-    // no handler can start, because each checks the flag under the lock.
-    std::lock_guard lock(handlers_mutex_);
-    if (cancelled_.exchange(true)) return;
-  }
+  if (!handlers_.close()) return;  // after this no handler starts
   boost::asio::post(strand_, [self = shared_from_this()] { self->stop_after_cancel(); });
 }
 
 template <class... Args>
 auto OpenAiStream::step(void (OpenAiStream::*member)(Args...)) {
   return [self = shared_from_this(), exchange = exchange_, member](Args... args) {
-    if (self->finished_ || self->cancelled_ || exchange != self->exchange_) return;
+    if (self->finished_ || self->handlers_.closed() || exchange != self->exchange_) return;
     ((*self).*member)(std::move(args)...);
   };
 }
@@ -205,7 +200,7 @@ void OpenAiStream::on_body(error_code ec, std::size_t) {
   if (success) {
     if (received > 0 && phase_ == Phase::streaming) arm_deadline(settings_->idle_timeout, Phase::streaming);
     take_event_stream(bytes);
-    if (finished_ || cancelled_) return;
+    if (finished_ || handlers_.closed()) return;
   } else {
     error_body_.append(bytes.substr(0, max_error_body_bytes - error_body_.size()));
     if (error_body_.size() >= max_error_body_bytes) {
@@ -238,8 +233,8 @@ void OpenAiStream::take_event_stream(std::string_view bytes) {
     if (!content.delta.empty()) {
       if (phase_ == Phase::awaiting_first_token) arm_deadline(settings_->idle_timeout, Phase::streaming);
       ++deltas_sent_;
-      deliver_delta(std::move(content.delta));
-      if (cancelled_) return;
+      // A handler that threw has closed the stream: stop reading it.
+      if (!handlers_.delta(std::move(content.delta))) return stop_after_cancel();
     }
   }
   if (events_.too_large()) {
@@ -270,7 +265,7 @@ void OpenAiStream::arm_deadline(std::chrono::milliseconds duration, Phase phase)
   const auto generation = ++deadline_generation_;
   deadline_.expires_after(duration);
   deadline_.async_wait([self = shared_from_this(), generation, phase](error_code ec) {
-    if (ec || generation != self->deadline_generation_ || self->finished_ || self->cancelled_) return;
+    if (ec || generation != self->deadline_generation_ || self->finished_ || self->handlers_.closed()) return;
     self->on_deadline(phase);
   });
 }
@@ -321,9 +316,7 @@ void OpenAiStream::finish_with_error(ModelError error) {
   // Messages carry no key: upstream texts are scrubbed, ours never name one.
   spdlog::warn("model stream to {} failed after {} attempt(s) and {} token(s): {}", upstream_name(),
                attempts_, deltas_sent_, error.message);
-  deliver_last([&error](StreamHandlers& handlers) {
-    if (handlers.on_error) handlers.on_error(std::move(error));
-  });
+  handlers_.fail(std::move(error));
 }
 
 void OpenAiStream::finish_with_completion() {
@@ -332,41 +325,12 @@ void OpenAiStream::finish_with_completion() {
   completion.finish_reason = finish_reason_.value_or("stop");
   completion.usage = usage_;
   completion.model = answering_model_.empty() ? requested_model_ : answering_model_;
-  deliver_last([&completion](StreamHandlers& handlers) {
-    if (handlers.on_complete) handlers.on_complete(std::move(completion));
-  });
+  handlers_.complete(std::move(completion));
 }
 
 void OpenAiStream::stop_after_cancel() {
   if (!finished_) stop_io();
-  std::lock_guard lock(handlers_mutex_);
-  handlers_ = {};  // what the handlers captured is released now, not with the stream
-}
-
-void OpenAiStream::deliver_delta(std::string text) {
-  std::lock_guard lock(handlers_mutex_);
-  if (cancelled_ || !handlers_.on_delta) return;
-  try {
-    handlers_.on_delta(std::move(text));
-  } catch (const std::exception& error) {
-    // An exception must not unwind through the I/O thread; the stream ends.
-    spdlog::error("model stream on_delta threw: {}; the stream stops", error.what());
-    cancelled_ = true;
-    boost::asio::post(strand_, [self = shared_from_this()] { self->stop_after_cancel(); });
-  }
-}
-
-template <class Call>
-void OpenAiStream::deliver_last(Call&& call) {
-  std::lock_guard lock(handlers_mutex_);
-  if (cancelled_) return;
-  auto handlers = std::move(handlers_);
-  handlers_ = {};
-  try {
-    call(handlers);
-  } catch (const std::exception& error) {
-    spdlog::error("model stream completion handler threw: {}", error.what());
-  }
+  handlers_.release();  // what the handlers captured is released now, not with the stream
 }
 
 std::string OpenAiStream::upstream_name() const {

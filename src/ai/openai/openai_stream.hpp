@@ -1,7 +1,6 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,9 +9,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
-#include <mutex>
 #include <optional>
 
+#include "ai/guarded_stream_handlers.hpp"
 #include "ai/model_provider.hpp"
 #include "ai/openai/openai_provider.hpp"
 #include "ai/openai/sse_parser.hpp"
@@ -77,10 +76,6 @@ class OpenAiStream final : public ModelStream, public std::enable_shared_from_th
   void stop_io();
   void stop_after_cancel();
 
-  void deliver_delta(std::string text);
-  template <class Call>
-  void deliver_last(Call&& call);
-
   /// Wraps a step so that it runs only while its exchange is the current one
   /// and the stream has neither finished nor been cancelled.
   template <class... Args>
@@ -111,9 +106,7 @@ class OpenAiStream final : public ModelStream, public std::enable_shared_from_th
   std::string answering_model_;
   bool finished_ = false;  // strand only
 
-  std::recursive_mutex handlers_mutex_;
-  StreamHandlers handlers_;  // guarded by handlers_mutex_
-  std::atomic<bool> cancelled_{false};
+  GuardedStreamHandlers handlers_;
 };
 
 }  // namespace nadoo::ai::openai
