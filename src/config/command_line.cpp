@@ -27,6 +27,12 @@ void add_auth_options(CLI::App& app, ServerConfig& config) {
       "clock skew tolerated on exp and nbf");
 }
 
+void add_notification_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
+
+void add_workspace_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
+
+void add_plugin_debug_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
+
 void add_serve_options(CLI::App& app, ServerConfig& config) {
   add(app, "--host", config.host, "NADOO_HOST", "address to listen on");
   add(app, "--port", config.port, "NADOO_PORT", "TCP port (0: any free port, logged at start)");
@@ -82,6 +88,9 @@ void add_serve_options(CLI::App& app, ServerConfig& config) {
   add(app, "--log-level", config.log_level, "NADOO_LOG_LEVEL", "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   add_auth_options(app, config);
+  add_notification_options(app, config);
+  add_workspace_options(app, config);
+  add_plugin_debug_options(app, config);
 }
 
 /// Fills the options that neither the command line nor the environment set

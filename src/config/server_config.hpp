@@ -59,6 +59,12 @@ struct ServerConfig {
   /// JSON file of applications and documents loaded at start (demo data).
   std::string seed_file;
 
+  // Notifications
+
+  // Workspaces
+
+  // Plugin debug
+
   // Diagnostics
   bool enable_echo = false;  // /ws/echo, for WebSocket conformance suites
   std::string log_level = "info";

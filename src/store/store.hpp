@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "store/notification_store.hpp"
+#include "store/plugin_execution_store.hpp"
 #include "store/records.hpp"
+#include "store/workspace_store.hpp"
 
 namespace nadoo::store {
 
@@ -43,6 +46,11 @@ class Store {
   /// Full-text search (BM25) over the chunks of the given knowledge bases.
   virtual std::vector<ScoredChunk> search_chunks(const std::vector<std::string>& knowledge_base_ids,
                                                  const std::string& query, std::size_t limit) = 0;
+
+  // The other families' storage, on the same connection and thread.
+  virtual NotificationStore& notifications() = 0;
+  virtual WorkspaceStore& workspaces() = 0;
+  virtual PluginExecutionStore& plugin_executions() = 0;
 
   /// Whether the storage answers (for /readyz).
   virtual bool is_healthy() = 0;

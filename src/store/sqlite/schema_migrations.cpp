@@ -114,6 +114,15 @@ CREATE TRIGGER knowledge_chunks_after_update AFTER UPDATE ON knowledge_chunks BE
   INSERT INTO knowledge_chunks_fts (rowid, heading, content) VALUES (new.chunk_key, new.heading, new.content);
 END;
 )sql"},
+    {3, R"sql(
+-- notifications
+)sql"},
+    {4, R"sql(
+-- workspace membership
+)sql"},
+    {5, R"sql(
+-- plugin executions and debug events
+)sql"},
 }};
 
 }  // namespace

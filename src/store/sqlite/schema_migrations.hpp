@@ -8,7 +8,8 @@
 namespace nadoo::store::sqlite {
 
 /// 1: applications, chats, messages. 2: knowledge documents, chunks, FTS5.
-inline constexpr int latest_schema_version = 2;
+/// 3: notifications. 4: workspace membership. 5: plugin executions.
+inline constexpr int latest_schema_version = 5;
 
 /// Applies, each in its own transaction, the migrations after the database's
 /// version up to `target_version` (tests stop early to make an old database).

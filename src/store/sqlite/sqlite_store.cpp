@@ -10,6 +10,9 @@
 #include "knowledge/search_query.hpp"
 #include "store/sqlite/schema_migrations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_notification_store.hpp"
+#include "store/sqlite/sqlite_plugin_execution_store.hpp"
+#include "store/sqlite/sqlite_workspace_store.hpp"
 
 namespace nadoo::store {
 namespace {
@@ -323,8 +326,15 @@ class SqliteStore final : public Store {
     }
   }
 
+  NotificationStore& notifications() override { return notifications_; }
+  WorkspaceStore& workspaces() override { return workspaces_; }
+  PluginExecutionStore& plugin_executions() override { return plugin_executions_; }
+
  private:
   Connection connection_;
+  sqlite::SqliteNotificationStore notifications_{connection_};
+  sqlite::SqliteWorkspaceStore workspaces_{connection_};
+  sqlite::SqlitePluginExecutionStore plugin_executions_{connection_};
 };
 
 }  // namespace

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "hub/connection.hpp"
+
+namespace nadoo::endpoints {
+
+/// Stands in a room for a connection whose history is still being read from
+/// storage, so that the client gets its history first and then the live
+/// messages, in order and none lost: joining the room before reading means no
+/// message published meanwhile is missed, and the gate holds those messages
+/// back until the history has been sent.
+///
+/// Thread-safety: every member function may be called from any thread.
+class CatchUpGate final : public hub::Connection {
+ public:
+  /// Whether a held live message is not already part of the history sent.
+  using IsNew = std::function<bool(const std::string& payload)>;
+
+  /// Holds at most `held_bytes_limit` bytes of live messages; past it the
+  /// client is closed with 1013, as a slow consumer would be.
+  CatchUpGate(hub::ConnectionPtr connection, std::size_t held_bytes_limit)
+      : connection_(std::move(connection)), held_bytes_limit_(held_bytes_limit) {}
+
+  hub::ConnectionId id() const override { return connection_->id(); }
+  const std::string& user_id() const override { return connection_->user_id(); }
+  const std::string& resource_id() const override { return connection_->resource_id(); }
+  void send(hub::SharedText message, hub::MessageKind kind) override;
+  void close(hub::CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
+
+  /// Call once the history has been sent: sends the held messages that
+  /// `is_new` keeps, in the order they came, then lets live messages through.
+  void open(const IsNew& is_new);
+
+ private:
+  struct Held {
+    hub::SharedText message;
+    hub::MessageKind kind;
+  };
+
+  const hub::ConnectionPtr connection_;
+  const std::size_t held_bytes_limit_;
+  std::atomic<bool> open_{false};
+  std::mutex mutex_;
+  std::vector<Held> held_;
+  std::size_t held_bytes_ = 0;
+  bool overflowed_ = false;
+};
+
+}  // namespace nadoo::endpoints
