@@ -2,9 +2,50 @@
 // report writers (write_report.mjs, chat_latency_report.mjs): /proc readers,
 // rounding and percentiles, the raw results file with its deadline, and what
 // every report records about the run and the machine.
+import { createHmac } from 'node:crypto';
 import { cpus, release, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+// ---- tokens --------------------------------------------------------------
+
+const base64url = (buffer) => buffer.toString('base64url');
+
+/** An HS256 access token as the server expects it (claims sub, exp, type). Never print it. */
+export function mint_access_token(secret, user_id, lifetime_seconds) {
+  const now_seconds = Math.floor(Date.now() / 1000);
+  const header = base64url(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
+  const payload = base64url(
+    Buffer.from(JSON.stringify({ sub: user_id, iat: now_seconds, exp: now_seconds + lifetime_seconds, type: 'access' })),
+  );
+  const signature = base64url(createHmac('sha256', secret).update(`${header}.${payload}`).digest());
+  return `${header}.${payload}.${signature}`;
+}
+
+// ---- workspace membership -------------------------------------------------
+
+/**
+ * Makes each `[workspace_id, user_id]` of `memberships` a member through the
+ * REST API of the server at `origin` (`http://127.0.0.1:PORT`), `concurrency`
+ * requests at a time: only members may connect to a workspace.
+ */
+export async function add_workspace_members(origin, api_key, memberships, concurrency = 64) {
+  let next = 0;
+  const worker = async () => {
+    while (next < memberships.length) {
+      const [workspace_id, user_id] = memberships[next++];
+      const response = await fetch(`${origin}/api/v1/workspaces/${workspace_id}/members/${user_id}`, {
+        method: 'PUT',
+        headers: { 'X-API-Key': api_key, 'Content-Type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(10000),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`adding ${user_id} to ${workspace_id} answered HTTP ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, memberships.length) }, worker));
+}
 
 // ---- /proc readers and statistics ----------------------------------------
 

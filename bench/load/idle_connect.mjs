@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RawResults, clock_ticks_per_second, cpu_ticks, percentile, proc_status, proc_status_number, round } from './bench_common.mjs';
+import { RawResults, add_workspace_members, clock_ticks_per_second, cpu_ticks, percentile, proc_status, proc_status_number, round } from './bench_common.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -257,6 +257,12 @@ async function connect_phase() {
 }
 
 async function main() {
+  // Only members may connect to a workspace; memberships are made before the
+  // "before" memory reading, so that they do not count per connection.
+  const memberships = Array.from({ length: connections }, (_, i) => [`bench-ws-${i % workspace_count}`, `bench-user-${i}`]);
+  const membership_started = performance.now();
+  await add_workspace_members(`http://${host}:${port}`, api_key, memberships);
+  results.membership_seconds = round((performance.now() - membership_started) / 1000, 1);
   results.before = {
     server: server_memory(),
     tcp_sockstat: tcp_sockstat(),

@@ -2,22 +2,8 @@
 // authenticated workspace connections from its own loopback source addresses, keeps
 // them open until told to close, and reports timings to the coordinator over
 // the fork() IPC channel. Never logs a token.
-import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
-
-const base64url = (buffer) => buffer.toString('base64url');
-
-/// An HS256 access token as the server expects it (claims sub, exp, type).
-function mint_access_token(secret, user_id, lifetime_seconds) {
-  const now_seconds = Math.floor(Date.now() / 1000);
-  const header = base64url(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
-  const payload = base64url(
-    Buffer.from(JSON.stringify({ sub: user_id, iat: now_seconds, exp: now_seconds + lifetime_seconds, type: 'access' })),
-  );
-  const signature = base64url(createHmac('sha256', secret).update(`${header}.${payload}`).digest());
-  return `${header}.${payload}.${signature}`;
-}
-
+import { mint_access_token } from './bench_common.mjs';
 
 const open_sockets = [];
 let closed_while_idle = 0;
