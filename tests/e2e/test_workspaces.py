@@ -24,6 +24,18 @@ async def next_message(ws):
     return json.loads(await ws.recv())
 
 
+async def two_members(server, workspace, first, second):
+    """Makes both members, connects `first` then `second`, and reads the
+    `user_joined` that `first` gets of `second`: → (first, second, joined)."""
+    for user in (first, second):
+        add_workspace_member(server, workspace, user)
+    first_ws, _ = await connect(server, workspace, first)
+    second_ws, _ = await connect(server, workspace, second)
+    joined = await next_message(first_ws)
+    assert joined["type"] == "user_joined"
+    return first_ws, second_ws, joined
+
+
 async def closing(ws):
     """Every message until the server closes → (messages, code, reason)."""
     messages = []
@@ -80,13 +92,8 @@ def test_connected_lists_the_members_online_including_the_joining_user(server):
 
 
 def test_presence_is_announced_once_per_user_whatever_the_tabs(server):
-    for user in ("watcher", "tabby"):
-        add_workspace_member(server, "ws-tabs", user)
-
     async def scenario():
-        watcher, _ = await connect(server, "ws-tabs", "watcher")
-        first_tab, _ = await connect(server, "ws-tabs", "tabby")
-        joined = await next_message(watcher)
+        watcher, first_tab, joined = await two_members(server, "ws-tabs", "watcher", "tabby")
         second_tab, connected = await connect(server, "ws-tabs", "tabby")
         await nothing_more_before_pong(watcher)  # the second tab was not announced
         await first_tab.close()
@@ -106,13 +113,8 @@ def test_presence_is_announced_once_per_user_whatever_the_tabs(server):
 
 
 def test_client_event_is_stamped_and_relayed_to_the_others_and_the_senders_other_tabs(server):
-    for user in ("sender", "reader"):
-        add_workspace_member(server, "ws-relay", user)
-
     async def scenario():
-        reader, _ = await connect(server, "ws-relay", "reader")
-        sender, _ = await connect(server, "ws-relay", "sender")
-        await next_message(reader)  # user_joined sender
+        reader, sender, _ = await two_members(server, "ws-relay", "reader", "sender")
         other_tab, _ = await connect(server, "ws-relay", "sender")
         await sender.send(json.dumps({
             "type": "document_updated", "document_id": "doc-456", "action": "edited",
@@ -144,13 +146,8 @@ def test_client_event_is_stamped_and_relayed_to_the_others_and_the_senders_other
     ],
 )
 def test_every_client_event_type_is_relayed(server, event):
-    for user in ("a", "b"):
-        add_workspace_member(server, "ws-types", user)
-
     async def scenario():
-        b, _ = await connect(server, "ws-types", "b")
-        a, _ = await connect(server, "ws-types", "a")
-        await next_message(b)  # user_joined a
+        b, a, _ = await two_members(server, "ws-types", "b", "a")
         await a.send(json.dumps(event))
         relayed = await next_message(b)
         await a.close(), await b.close()
@@ -180,13 +177,8 @@ async def error_then_pong(ws, message):
     ],
 )
 def test_server_only_and_unknown_types_are_refused_and_not_relayed(server, message, code):
-    for user in ("x", "y"):
-        add_workspace_member(server, "ws-refused", user)
-
     async def scenario():
-        y, _ = await connect(server, "ws-refused", "y")
-        x, _ = await connect(server, "ws-refused", "x")
-        await next_message(y)  # user_joined x
+        y, x, _ = await two_members(server, "ws-refused", "y", "x")
         error = await error_then_pong(x, message)
         await nothing_more_before_pong(y)
         await x.close(), await y.close()
@@ -231,13 +223,9 @@ def test_rate_limit_refuses_events_then_closes_on_abuse(start_server):
     limited = start_server("--workspace-rate-limit-events-per-second", "0.01",
                            "--workspace-rate-limit-burst-events", "3",
                            "--workspace-rate-limit-refusals-before-close", "3")
-    for user in ("spammer", "victim"):
-        add_workspace_member(limited, "ws-flood", user)
 
     async def scenario():
-        victim, _ = await connect(limited, "ws-flood", "victim")
-        spammer, _ = await connect(limited, "ws-flood", "spammer")
-        await next_message(victim)  # user_joined spammer
+        victim, spammer, _ = await two_members(limited, "ws-flood", "victim", "spammer")
         for i in range(10):
             await spammer.send(json.dumps({"type": "document_updated", "document_id": f"doc-{i}"}))
         messages, code, reason = await closing(spammer)
@@ -296,14 +284,9 @@ def test_membership_put_broadcasts_member_added_once_and_get_lists_members(serve
 
 
 def test_removed_member_is_disconnected_and_others_see_them_leave_once(server):
-    for user in ("stays", "goes"):
-        add_workspace_member(server, "ws-shrink", user)
-
     async def scenario():
-        stays, _ = await connect(server, "ws-shrink", "stays")
-        first_tab, _ = await connect(server, "ws-shrink", "goes")
+        stays, first_tab, _ = await two_members(server, "ws-shrink", "stays", "goes")
         second_tab, _ = await connect(server, "ws-shrink", "goes")
-        assert (await next_message(stays))["type"] == "user_joined"
         status, reply = http_call(server, "DELETE", "/api/v1/workspaces/ws-shrink/members/goes")
         closes = await asyncio.gather(closing(first_tab), closing(second_tab))
         left = await next_message(stays)
@@ -322,13 +305,8 @@ def test_removed_member_is_disconnected_and_others_see_them_leave_once(server):
 
 
 def test_server_event_is_broadcast_to_every_connection_of_the_workspace(server):
-    for user in ("p", "q"):
-        add_workspace_member(server, "ws-broadcast", user)
-
     async def scenario():
-        p, _ = await connect(server, "ws-broadcast", "p")
-        q, _ = await connect(server, "ws-broadcast", "q")
-        await next_message(p)  # user_joined q
+        p, q, _ = await two_members(server, "ws-broadcast", "p", "q")
         status, reply = http_call(server, "POST", "/api/v1/workspaces/ws-broadcast/events", {
             "type": "workflow_completed", "workflow_id": "wf-9", "result": {"ok": True},
             "workspace_id": "ws-other", "timestamp": "1999-01-01T00:00:00Z"})

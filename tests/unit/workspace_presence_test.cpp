@@ -64,16 +64,24 @@ TEST(WorkspacePresence, online_users_include_the_arriving_user_once_by_id) {
   EXPECT_TRUE(presence.online_users("ws-none").empty());
 }
 
-TEST(WorkspacePresence, only_the_last_tab_leaving_is_the_user_leaving) {
-  WorkspacePresence presence;
-  const auto first_tab = connection("ws-1", "alice");
-  const auto second_tab = connection("ws-1", "alice");
-  arrive(presence, first_tab);
-  arrive(presence, second_tab);
-  EXPECT_FALSE(depart(presence, first_tab));
-  EXPECT_EQ(presence.online_users("ws-1"), std::vector<std::string>{"alice"});
-  EXPECT_TRUE(depart(presence, second_tab));
-  EXPECT_TRUE(presence.online_users("ws-1").empty());
+/// Alice has two tabs open in ws-1.
+class WorkspacePresenceWithTwoTabs : public ::testing::Test {
+ protected:
+  WorkspacePresenceWithTwoTabs() {
+    arrive(presence_, first_tab_);
+    arrive(presence_, second_tab_);
+  }
+
+  WorkspacePresence presence_;
+  const hub::ConnectionPtr first_tab_ = connection("ws-1", "alice");
+  const hub::ConnectionPtr second_tab_ = connection("ws-1", "alice");
+};
+
+TEST_F(WorkspacePresenceWithTwoTabs, only_the_last_tab_leaving_is_the_user_leaving) {
+  EXPECT_FALSE(depart(presence_, first_tab_));
+  EXPECT_EQ(presence_.online_users("ws-1"), std::vector<std::string>{"alice"});
+  EXPECT_TRUE(depart(presence_, second_tab_));
+  EXPECT_TRUE(presence_.online_users("ws-1").empty());
 }
 
 TEST(WorkspacePresence, a_connection_that_never_arrived_departs_without_an_action) {
@@ -85,19 +93,14 @@ TEST(WorkspacePresence, a_connection_that_never_arrived_departs_without_an_actio
   EXPECT_EQ(presence.online_users("ws-1"), std::vector<std::string>{"alice"});
 }
 
-TEST(WorkspacePresence, removing_a_member_returns_their_connections_to_that_workspace_only) {
-  WorkspacePresence presence;
-  const auto first_tab = connection("ws-1", "alice");
-  const auto second_tab = connection("ws-1", "alice");
-  arrive(presence, first_tab);
-  arrive(presence, second_tab);
-  arrive(presence, connection("ws-2", "alice"));
-  arrive(presence, connection("ws-1", "bob"));
-  const auto removed = presence.remove_member("ws-1", "alice");
+TEST_F(WorkspacePresenceWithTwoTabs, removing_a_member_returns_their_connections_to_that_workspace_only) {
+  arrive(presence_, connection("ws-2", "alice"));
+  arrive(presence_, connection("ws-1", "bob"));
+  const auto removed = presence_.remove_member("ws-1", "alice");
   ASSERT_EQ(removed.size(), 2u);
-  EXPECT_EQ(removed[0]->id(), first_tab->id());
-  EXPECT_EQ(removed[1]->id(), second_tab->id());
-  EXPECT_TRUE(presence.remove_member("ws-1", "nobody").empty());
+  EXPECT_EQ(removed[0]->id(), first_tab_->id());
+  EXPECT_EQ(removed[1]->id(), second_tab_->id());
+  EXPECT_TRUE(presence_.remove_member("ws-1", "nobody").empty());
 }
 
 TEST(WorkspacePresence, an_arrival_after_a_removal_of_its_user_is_flagged_for_a_second_check) {
