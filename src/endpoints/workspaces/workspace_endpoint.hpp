@@ -1,7 +1,10 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <functional>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "endpoints/admission_policy.hpp"
