@@ -9,45 +9,86 @@ namespace {
 
 constexpr std::size_t max_filename_length = 255;
 
+/// What a PUT stored, and who owned the document before it.
+struct StoredDocument {
+  std::size_t chunks = 0;
+  std::optional<store::DocumentOwnership> before;
+};
+
+/// The `document_updated` events of a PUT: the owning workspace hears that
+/// the document was created or updated; a workspace that owned it before and
+/// no longer does hears that it was deleted.
+void announce_put(endpoints::WorkspaceEvents& events, const store::KnowledgeDocument& document,
+                  const std::optional<store::DocumentOwnership>& before) {
+  const auto previous_owner = before ? before->workspace_id : std::nullopt;
+  const auto& owner = document.workspace_id;
+  const auto& kb = document.knowledge_base_id;
+  if (previous_owner && previous_owner != owner) {
+    events.document_changed(*previous_owner, kb, document.document_id, "deleted");
+  }
+  if (owner) {
+    events.document_changed(*owner, kb, document.document_id,
+                            previous_owner == owner ? "updated" : "created");
+  }
+}
+
 }  // namespace
 
-void add_knowledge_routes(RestRouter& router, const ApiContext& context) {
-  router.add("PUT", "/api/v1/knowledge-bases/{}/documents/{}",
-             [context](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
-               if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-               const auto body = util::JsonFields::parse_object(request.body);
-               const util::JsonFields fields(body);
-               store::KnowledgeDocument document{path[0], path[1],
-                                                 fields.required_string("filename", max_filename_length),
-                                                 // The HTTP body limit bounds the content.
-                                                 fields.required_string("content", request.body.size())};
-               // Chunking is CPU work proportional to the body; it runs with the
-               // write on the storage thread, not here on an I/O thread.
-               context.storage.run(
-                   context.executor,
-                   [document = std::move(document)](store::Store& store) {
-                     const auto chunks = knowledge::chunk_document(document);
-                     store.put_document(document, chunks);
-                     return chunks.size();
-                   },
-                   [respond, kb = path[0], id = path[1]](store::StoreResult<std::size_t> stored) {
-                     if (!stored.ok()) return respond(storage_failed());
-                     respond(success_response(
-                         200, {{"knowledge_base_id", kb}, {"document_id", id}, {"chunks", *stored.value}},
-                         "Document indexed"));
-                   });
-             });
+void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events) {
+  router.add(
+      "PUT", "/api/v1/knowledge-bases/{}/documents/{}",
+      [context, &events](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
+        if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
+        const auto body = util::JsonFields::parse_object(request.body);
+        const util::JsonFields fields(body);
+        store::KnowledgeDocument document{
+            path[0], path[1], fields.required_string("filename", max_filename_length),
+            // The HTTP body limit bounds the content.
+            fields.required_string("content", request.body.size()), fields.optional_id("workspace_id")};
+        // Chunking is CPU work proportional to the body; it runs with the
+        // write on the storage thread, not here on an I/O thread.
+        context.storage.run(
+            context.executor,
+            [document](store::Store& store) {
+              StoredDocument stored;
+              // Read first: the storage thread runs one call at a time, so
+              // nothing changes the owner between this and the write.
+              stored.before = store.workspaces().find_document_ownership(document.knowledge_base_id,
+                                                                         document.document_id);
+              const auto chunks = knowledge::chunk_document(document);
+              store.put_document(document, chunks);
+              stored.chunks = chunks.size();
+              return stored;
+            },
+            [respond, &events, document](store::StoreResult<StoredDocument> stored) {
+              if (!stored.ok()) return respond(storage_failed());
+              announce_put(events, document, stored.value->before);
+              boost::json::object shown{{"knowledge_base_id", document.knowledge_base_id},
+                                        {"document_id", document.document_id},
+                                        {"chunks", stored.value->chunks}};
+              if (document.workspace_id) shown["workspace_id"] = *document.workspace_id;
+              respond(success_response(200, std::move(shown), "Document indexed"));
+            });
+      });
 
   router.add(
       "DELETE", "/api/v1/knowledge-bases/{}/documents/{}",
-      [context](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
+      [context, &events](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
         context.storage.run(
             context.executor,
-            [kb = path[0], id = path[1]](store::Store& store) { return store.delete_document(kb, id); },
-            [respond, kb = path[0], id = path[1]](store::StoreResult<bool> deleted) {
+            [kb = path[0], id = path[1]](store::Store& store) {
+              auto ownership = store.workspaces().find_document_ownership(kb, id);
+              if (ownership && !store.delete_document(kb, id)) ownership.reset();
+              return ownership;  // nullopt: there was no such document
+            },
+            [respond, &events, kb = path[0],
+             id = path[1]](store::StoreResult<std::optional<store::DocumentOwnership>> deleted) {
               if (!deleted.ok()) return respond(storage_failed());
               if (!*deleted.value) return respond(error_response(404, "No document " + id + " in " + kb));
+              if (const auto& owner = (*deleted.value)->workspace_id) {
+                events.document_changed(*owner, kb, id, "deleted");
+              }
               respond(success_response(200, {{"knowledge_base_id", kb}, {"document_id", id}},
                                        "Document deleted"));
             });

@@ -15,6 +15,7 @@
 #include "api/chat_history_api.hpp"
 #include "api/knowledge_api.hpp"
 #include "api/operations_api.hpp"
+#include "api/workspaces_api.hpp"
 #include "app/graceful_shutdown.hpp"
 #include "app/seed_loader.hpp"
 #include "app/settings_from_config.hpp"
@@ -26,6 +27,7 @@
 #include "endpoints/notifications/notifications_endpoint.hpp"
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 #include "endpoints/workspaces/workspace_endpoint.hpp"
+#include "endpoints/workspaces/workspace_events.hpp"
 #include "hub/hub.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listener.hpp"
@@ -77,7 +79,13 @@ int run_server(const config::ServerConfig& config) {
   const endpoints::AdmissionPolicy admission(verifier);
   endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token);
   endpoints::NotificationsEndpoint notifications(hub, metrics, admission);
-  endpoints::WorkspaceEndpoint workspaces(hub, metrics, admission);
+  endpoints::WorkspacePresence workspace_presence;
+  endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
+  endpoints::WorkspaceEndpoint workspaces(
+      {hub, metrics, admission, storage, io_context.get_executor(), workspace_presence},
+      {config.workspace_rate_limit_events_per_second,
+       static_cast<double>(config.workspace_rate_limit_burst_events),
+       config.workspace_rate_limit_refusals_before_close});
   endpoints::PluginDebugEndpoint plugin_debug(hub, metrics);
   endpoints::EchoEndpoint echo(hub);
 
@@ -86,8 +94,9 @@ int run_server(const config::ServerConfig& config) {
   api::RestRouter router;
   api::add_operations_routes(router, api_context, {hub, metrics, broker});
   api::add_application_routes(router, api_context);
-  api::add_knowledge_routes(router, api_context);
+  api::add_knowledge_routes(router, api_context, workspace_events);
   api::add_chat_history_routes(router, api_context);
+  api::add_workspace_routes(router, api_context, workspace_events, config.workspace_event_max_bytes);
 
   transport::TransportContext context{config, metrics, router};
   context.endpoints[static_cast<std::size_t>(EndpointFamily::chat)] = &chat;

@@ -29,7 +29,20 @@ void add_auth_options(CLI::App& app, ServerConfig& config) {
 
 void add_notification_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
 
-void add_workspace_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
+void add_workspace_options(CLI::App& app, ServerConfig& config) {
+  add(app, "--workspace-rate-limit-events-per-second", config.workspace_rate_limit_events_per_second,
+      "NADOO_WORKSPACE_RATE_LIMIT_EVENTS_PER_SECOND", "events a workspace connection may send a second")
+      ->check(CLI::PositiveNumber);
+  add(app, "--workspace-rate-limit-burst-events", config.workspace_rate_limit_burst_events,
+      "NADOO_WORKSPACE_RATE_LIMIT_BURST_EVENTS", "events a workspace connection may send at once")
+      ->check(CLI::Range(1u, 1000000u));
+  add(app, "--workspace-rate-limit-refusals-before-close", config.workspace_rate_limit_refusals_before_close,
+      "NADOO_WORKSPACE_RATE_LIMIT_REFUSALS_BEFORE_CLOSE",
+      "events refused in a run before the connection is closed with 1008")
+      ->check(CLI::Range(1u, 1000000u));
+  add(app, "--workspace-event-max-bytes", config.workspace_event_max_bytes, "NADOO_WORKSPACE_EVENT_MAX_BYTES",
+      "largest event body of POST /api/v1/workspaces/{id}/events");
+}
 
 void add_plugin_debug_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
 

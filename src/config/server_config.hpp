@@ -62,6 +62,16 @@ struct ServerConfig {
   // Notifications
 
   // Workspaces
+  /// Events a workspace connection may send: a person editing together with
+  /// others produces a few a second; 20 leaves room for busy tools.
+  double workspace_rate_limit_events_per_second = 20;
+  unsigned workspace_rate_limit_burst_events = 40;  // a client catching up after a reconnect
+  /// Refused events in a run (no pause long enough to refill the burst) before
+  /// the connection is closed: a client that ignores 50 `rate_limit` errors is broken or abusive.
+  unsigned workspace_rate_limit_refusals_before_close = 50;
+  /// Largest event the platform may broadcast over REST: every member's queue
+  /// holds a copy, so it is kept to what a client may send itself.
+  std::size_t workspace_event_max_bytes = 64 * 1024;
 
   // Plugin debug
 

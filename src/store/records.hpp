@@ -70,6 +70,8 @@ struct KnowledgeDocument {
   std::string document_id;
   std::string filename;
   std::string content;  // text or Markdown
+  /// The workspace told of its changes (`document_updated`); nullopt: none.
+  std::optional<std::string> workspace_id = std::nullopt;
 };
 
 /// A piece of a document, as indexed and retrieved.

@@ -169,6 +169,13 @@ def http_call(server, method, path, body=None, api_key=API_KEY, token=None):
             return error.code, text.decode()
 
 
+def add_workspace_member(server, workspace_id, user_id, role=None):
+    """Makes `user_id` a member of `workspace_id`: the workspace socket admits members only."""
+    body = {"role": role} if role else None
+    status, reply = http_call(server, "PUT", f"/api/v1/workspaces/{workspace_id}/members/{user_id}", body)
+    assert status in (200, 201), reply
+
+
 async def receive_until(ws, predicate, limit=100_000):
     """Messages up to and including the first that matches `predicate`."""
     received = []

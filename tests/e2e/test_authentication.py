@@ -6,7 +6,13 @@ import jwt
 import pytest
 import websockets
 
-from nadoo_server import JWT_SECRET, make_token, metric, run
+from nadoo_server import JWT_SECRET, add_workspace_member, make_token, metric, run
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workspace_membership(server):
+    for user in ("u1", "u9", "log-user"):
+        add_workspace_member(server, "w1", user)
 
 
 def close_of(server, path, headers=None):
@@ -106,6 +112,7 @@ def test_token_within_leeway_is_accepted(server):
 
 def test_issuer_and_audience_are_checked_when_configured(start_server):
     strict = start_server("--jwt-issuer", "nadoo", "--jwt-audience", "realtime")
+    add_workspace_member(strict, "w1", "u1")
     good = make_token("u1", iss="nadoo", aud=["realtime", "api"])
     assert first_message(strict, f"/ws/workspaces/w1?token={good}")["type"] == "connected"
     for bad in (make_token("u1", iss="other", aud="realtime"), make_token("u1", iss="nadoo", aud="other"),
@@ -115,6 +122,7 @@ def test_issuer_and_audience_are_checked_when_configured(start_server):
 
 def test_hs384_is_used_when_configured(start_server):
     hs384 = start_server(env={"JWT_ALGORITHM": "HS384"})
+    add_workspace_member(hs384, "w1", "u1")
     assert first_message(hs384, f"/ws/workspaces/w1?token={make_token('u1', algorithm='HS384')}")["user_id"] == "u1"
     assert close_of(hs384, f"/ws/workspaces/w1?token={make_token('u1')}")[:2] == (1008, "Invalid token")
 
@@ -143,6 +151,7 @@ def test_public_key_algorithms_verify_and_refuse_hmac_confusion(start_server, tm
     key_file = tmp_path / "public.pem"
     key_file.write_bytes(public_pem)
     keyed = start_server("--jwt-algorithm", algorithm, "--jwt-public-key-file", str(key_file))
+    add_workspace_member(keyed, "w1", "u1")
 
     signed = token_with({"sub": "u1", "exp": NOW + 3600}, secret=private_key, algorithm=algorithm)
     assert first_message(keyed, f"/ws/workspaces/w1?token={signed}")["user_id"] == "u1"

@@ -5,10 +5,15 @@ import re
 import pytest
 import websockets
 
-from nadoo_server import make_token, run
+from nadoo_server import add_workspace_member, make_token, run
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")
 JSON_ENDPOINTS = ["/ws/chat/s-msg", "/ws/notifications/u-msg", "/ws/workspaces/w-msg", "/api/v1/ws/plugin/debug/e-msg"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workspace_membership(server):
+    add_workspace_member(server, "w-msg", "u-msg")
 
 
 def with_socket(server, path, body):

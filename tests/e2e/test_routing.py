@@ -5,9 +5,14 @@ import json
 import pytest
 import websockets
 
-from nadoo_server import make_token, run
+from nadoo_server import add_workspace_member, make_token, run
 
 TOKEN_USER = "user-route"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workspace_membership(server):
+    add_workspace_member(server, "ws-123", TOKEN_USER)
 
 
 def first_message(server, path):

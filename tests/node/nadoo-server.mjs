@@ -244,8 +244,7 @@ export class NadooServer {
 
   /**
    * Makes `userId` a member of workspace `workspaceId`, which the contract
-   * requires before a workspace socket is accepted. While the membership
-   * route is not served (404), every token holder is accepted.
+   * requires before a workspace socket is accepted (201 added, 200 already).
    */
   async addWorkspaceMember(workspaceId, userId) {
     const response = await withTimeout(
@@ -257,7 +256,7 @@ export class NadooServer {
       `adding ${userId} to workspace ${workspaceId}`,
     );
     const body = await response.text();
-    if (!response.ok && response.status !== 404) {
+    if (!response.ok) {
       throw new Error(`adding ${userId} to workspace ${workspaceId} answered ${response.status}: ${body}`);
     }
   }

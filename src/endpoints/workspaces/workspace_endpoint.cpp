@@ -1,24 +1,142 @@
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "endpoints/workspaces/workspace_event_types.hpp"
+#include "endpoints/workspaces/workspace_messages.hpp"
 #include "protocol/server_message.hpp"
+#include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
 
-using protocol::error_message;
-using protocol::server_message;
-
 void WorkspaceEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
-  done(policy_.require_token(request));
+  auto admission = dependencies_.policy.require_token(request);
+  if (admission.refusal_reason) return done(std::move(admission));
+  const auto workspace_id = request.resource_id;
+  const auto user_id = admission.user_id;
+  check_membership(workspace_id, user_id,
+                   [done = std::move(done), admission = std::move(admission),
+                    workspace_id](std::optional<bool> is_member) mutable {
+                     if (!is_member) {
+                       admission.refusal_reason = "Membership check failed";
+                       admission.refusal_message = protocol::error_message(
+                           "internal_error", "Could not check workspace membership; please retry");
+                     } else if (!*is_member) {
+                       spdlog::info("workspace {} refused {}: not a member", workspace_id, admission.user_id);
+                       admission.refusal_reason = std::string(not_a_member_close_reason);
+                       admission.refusal_message = not_a_member_message(workspace_id);
+                     }
+                     done(std::move(admission));
+                   });
+}
+
+void WorkspaceEndpoint::check_membership(const std::string& workspace_id, const std::string& user_id,
+                                         std::function<void(std::optional<bool>)> done) {
+  dependencies_.storage.run(
+      dependencies_.executor,
+      [workspace_id, user_id](store::Store& store) {
+        return store.workspaces().is_member(workspace_id, user_id);
+      },
+      [done = std::move(done)](store::StoreResult<bool> is_member) { done(is_member.value); });
 }
 
 void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
   const auto& workspace_id = connection->resource_id();
-  hub_.add(connection, {connection->user_id(), "workspace_" + workspace_id});
-  hub_.join(connection, hub::workspace_room(workspace_id));
-  connection->send(
-      server_message("connected", {{"workspace_id", workspace_id}, {"user_id", connection->user_id()}}));
+  const auto& user_id = connection->user_id();
+  const auto room = hub::workspace_room(workspace_id);
+  auto& hub = dependencies_.hub;
+  hub.add(connection, {user_id, "workspace_" + workspace_id});
+  {
+    std::lock_guard lock(rate_limits_mutex_);
+    rate_limits_.emplace(connection->id(), EventRateLimit(rate_limit_, EventRateLimit::Clock::now()));
+  }
+  WorkspacePresence::Arrival arrival;
+  dependencies_.presence.arrive(connection, [&](const WorkspacePresence::Arrival& locked_arrival) {
+    // Joining and announcing under the presence lock: whoever announced
+    // before is in `members_online`, whoever announces after finds this
+    // connection in the room; nobody is both or neither.
+    hub.join(connection, room);
+    if (locked_arrival.first_connection) {
+      hub.publish(room, presence_message("user_joined", workspace_id, user_id), connection->id());
+    }
+    arrival = locked_arrival;
+  });
+  // Still first: what others publish to the room reaches this connection
+  // through its strand, which runs this handler now.
+  connection->send(workspace_connected_message(workspace_id, user_id, arrival.online_users));
+  if (!arrival.removal_may_have_raced) return;
+  spdlog::info("workspace {}: {} was removed recently; reading the membership again", workspace_id, user_id);
+  // The user was removed while this connection was being admitted: read the
+  // membership again, now that a later removal would find the connection.
+  check_membership(workspace_id, user_id, [connection](std::optional<bool> is_member) {
+    if (is_member.value_or(false)) return;
+    connection->send(not_a_member_message(connection->resource_id()));
+    connection->close(hub::CloseCode::policy_violation, not_a_member_close_reason);
+  });
 }
 
-void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) { hub_.remove(connection->id()); }
+void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) {
+  auto& hub = dependencies_.hub;
+  hub.remove(connection->id());
+  {
+    std::lock_guard lock(rate_limits_mutex_);
+    rate_limits_.erase(connection->id());
+  }
+  dependencies_.presence.depart(*connection, [&](bool last_connection) {
+    if (!last_connection) return;
+    const auto& workspace_id = connection->resource_id();
+    hub.publish(hub::workspace_room(workspace_id),
+                presence_message("user_left", workspace_id, connection->user_id()));
+  });
+}
+
+EventRateLimit::Verdict WorkspaceEndpoint::take_event_token(hub::ConnectionId id) {
+  std::lock_guard lock(rate_limits_mutex_);
+  const auto found = rate_limits_.find(id);
+  if (found == rate_limits_.end()) return EventRateLimit::Verdict::refuse;  // closing
+  return found->second.take(EventRateLimit::Clock::now());
+}
+
+bool WorkspaceEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
+                                        const boost::json::object& message) {
+  // Every message but `ping` counts, so that a flood of refused or unknown
+  // messages is limited like a flood of events.
+  switch (take_event_token(connection->id())) {
+    case EventRateLimit::Verdict::accept:
+      break;
+    case EventRateLimit::Verdict::refuse:
+      reject(connection, "rate_limit",
+             fmt::format("Too many events: at most {} a second; this one was not relayed",
+                         rate_limit_.events_per_second));
+      return true;
+    case EventRateLimit::Verdict::close:
+      reject(connection, "rate_limit", "Too many events refused; closing the connection");
+      spdlog::info("workspace {}: closing {} for exceeding the event rate limit", connection->resource_id(),
+                   connection->user_id());
+      connection->close(hub::CloseCode::policy_violation, "Rate limit exceeded");
+      return true;
+  }
+  if (is_server_only_event_type(type)) {
+    reject(connection, "forbidden", fmt::format("`{}` is sent by the server only", type));
+    return true;
+  }
+  if (!is_client_event_type(type)) return false;
+  try {
+    validate_client_event(type, message);
+  } catch (const util::FieldError& error) {
+    reject(connection, "invalid_message", error.what());
+    return true;
+  }
+  relay(connection, message);
+  return true;
+}
+
+void WorkspaceEndpoint::relay(const hub::ConnectionPtr& connection, const boost::json::object& message) {
+  const auto& workspace_id = connection->resource_id();
+  dependencies_.hub.publish(hub::workspace_room(workspace_id),
+                            stamped_event_message(message, workspace_id, &connection->user_id()),
+                            connection->id());
+}
 
 }  // namespace nadoo::endpoints

@@ -1,26 +1,64 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
 #include "endpoints/admission_policy.hpp"
+#include "endpoints/event_rate_limit.hpp"
 #include "endpoints/json_endpoint.hpp"
+#include "endpoints/workspaces/workspace_presence.hpp"
 #include "hub/hub.hpp"
+#include "store/storage_executor.hpp"
 
 namespace nadoo::endpoints {
 
+struct WorkspaceDependencies {
+  hub::Hub& hub;
+  hub::ServerMetrics& metrics;
+  const AdmissionPolicy& policy;
+  store::StorageExecutor& storage;
+  boost::asio::any_io_executor executor;  // where membership checks come back
+  WorkspacePresence& presence;            // shared with the REST side (WorkspaceEvents)
+};
+
 /// `/ws/workspaces/{workspace_id}`: the workspace's collaboration room;
-/// counted in the stats as session `workspace_<id>`.
+/// counted in the stats as session `workspace_<id>`. Only members join (a
+/// token is required, then membership is read from storage). Presence is
+/// announced once per user (`user_joined`/`user_left`); the client events
+/// `document_updated`, `application_changed` and `member_added` are checked,
+/// rate limited, stamped with the sender and relayed to every other connection
+/// of the workspace, the sender's other tabs included.
 class WorkspaceEndpoint final : public JsonEndpoint {
  public:
-  WorkspaceEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, const AdmissionPolicy& policy)
-      : JsonEndpoint(metrics), hub_(hub), policy_(policy) {}
+  WorkspaceEndpoint(WorkspaceDependencies dependencies, EventRateLimitSettings rate_limit)
+      : JsonEndpoint(dependencies.metrics), dependencies_(dependencies), rate_limit_(rate_limit) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
   void on_open(const hub::ConnectionPtr& connection) override;
   void on_close(const hub::ConnectionPtr& connection) override;
 
+ protected:
+  bool on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
+                       const boost::json::object& message) override;
 
  private:
-  hub::Hub& hub_;
-  const AdmissionPolicy& policy_;
+  /// Reads the membership on the storage thread; `done(is_member)` runs on
+  /// the executor, with nullopt when storage failed.
+  void check_membership(const std::string& workspace_id, const std::string& user_id,
+                        std::function<void(std::optional<bool>)> done);
+  /// Takes one event's token from the connection's rate limit.
+  EventRateLimit::Verdict take_event_token(hub::ConnectionId id);
+  /// Publishes a valid client event, stamped, to the workspace's other connections.
+  void relay(const hub::ConnectionPtr& connection, const boost::json::object& message);
+
+  WorkspaceDependencies dependencies_;
+  const EventRateLimitSettings rate_limit_;
+  std::mutex rate_limits_mutex_;
+  std::unordered_map<hub::ConnectionId, EventRateLimit> rate_limits_;
 };
 
 }  // namespace nadoo::endpoints

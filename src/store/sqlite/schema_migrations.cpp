@@ -118,7 +118,18 @@ END;
 -- notifications
 )sql"},
     {4, R"sql(
--- workspace membership
+-- Who may join a workspace's socket. The role is the platform's to interpret.
+CREATE TABLE workspace_members (
+  workspace_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  role TEXT,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+-- The workspace a knowledge document belongs to: its changes are announced
+-- there. NULL: the document belongs to no workspace.
+ALTER TABLE knowledge_documents ADD COLUMN workspace_id TEXT;
 )sql"},
     {5, R"sql(
 -- plugin executions and debug events

@@ -224,16 +224,16 @@ class SqliteStore final : public Store {
 
   void put_document(const KnowledgeDocument& document, const std::vector<KnowledgeChunk>& chunks) override {
     Transaction transaction(connection_, Transaction::Kind::write);
-    connection_
-        .query(
-            "INSERT INTO knowledge_documents (knowledge_base_id, document_id, filename, content) "
-            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (knowledge_base_id, document_id) DO UPDATE SET "
-            "filename = excluded.filename, content = excluded.content")
-        .bind_text(1, document.knowledge_base_id)
+    auto upsert = connection_.query(
+        "INSERT INTO knowledge_documents (knowledge_base_id, document_id, filename, content, workspace_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (knowledge_base_id, document_id) DO UPDATE SET "
+        "filename = excluded.filename, content = excluded.content, workspace_id = excluded.workspace_id");
+    upsert.bind_text(1, document.knowledge_base_id)
         .bind_text(2, document.document_id)
         .bind_text(3, document.filename)
-        .bind_text(4, document.content)
-        .execute();
+        .bind_text(4, document.content);
+    if (document.workspace_id) upsert.bind_text(5, *document.workspace_id);
+    upsert.execute();
     connection_.query("DELETE FROM knowledge_chunks WHERE knowledge_base_id = ?1 AND document_id = ?2")
         .bind_text(1, document.knowledge_base_id)
         .bind_text(2, document.document_id)

@@ -1,0 +1,85 @@
+#include "store/sqlite/sqlite_workspace_store.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+namespace nadoo::store::sqlite {
+
+bool SqliteWorkspaceStore::put_member(const WorkspaceMember& member) {
+  Transaction transaction(connection_, Transaction::Kind::write);
+  auto insert = connection_.query(
+      "INSERT INTO workspace_members (workspace_id, user_id, role, added_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (workspace_id, user_id) DO NOTHING");
+  insert.bind_text(1, member.workspace_id).bind_text(2, member.user_id).bind_text(4, member.added_at);
+  if (member.role) insert.bind_text(3, *member.role);
+  insert.execute();
+  const bool added = connection_.changed_rows() > 0;
+  if (!added) {
+    auto update =
+        connection_.query("UPDATE workspace_members SET role = ?3 WHERE workspace_id = ?1 AND user_id = ?2");
+    update.bind_text(1, member.workspace_id).bind_text(2, member.user_id);
+    if (member.role) update.bind_text(3, *member.role);
+    update.execute();
+  }
+  transaction.commit();
+  return added;
+}
+
+bool SqliteWorkspaceStore::delete_member(const std::string& workspace_id, const std::string& user_id) {
+  Transaction transaction(connection_, Transaction::Kind::write);
+  connection_.query("DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2")
+      .bind_text(1, workspace_id)
+      .bind_text(2, user_id)
+      .execute();
+  const bool deleted = connection_.changed_rows() > 0;
+  transaction.commit();
+  return deleted;
+}
+
+bool SqliteWorkspaceStore::is_member(const std::string& workspace_id, const std::string& user_id) {
+  Transaction transaction(connection_, Transaction::Kind::read);
+  auto row = connection_.query("SELECT 1 FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2");
+  row.bind_text(1, workspace_id).bind_text(2, user_id);
+  return row.next_row();
+}
+
+WorkspaceMemberPage SqliteWorkspaceStore::list_members(const std::string& workspace_id,
+                                                       const std::optional<std::string>& after_user_id,
+                                                       std::size_t limit) {
+  Transaction transaction(connection_, Transaction::Kind::read);
+  // Every user id is non-empty, so "after the empty string" is "from the first".
+  auto rows = connection_.query(
+      "SELECT user_id, role, added_at FROM workspace_members WHERE workspace_id = ?1 AND user_id > ?2 "
+      "ORDER BY user_id LIMIT ?3");
+  const auto capped = std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max() - 1);
+  rows.bind_text(1, workspace_id)
+      .bind_text(2, after_user_id.value_or(""))
+      // One more than asked tells whether more follow.
+      .bind_integer(3, static_cast<std::int64_t>(capped) + 1);
+  WorkspaceMemberPage page;
+  while (rows.next_row()) {
+    if (page.members.size() == capped) {
+      page.has_more = true;
+      break;
+    }
+    auto role = rows.text(1);  // "" for NULL: a role is never empty
+    page.members.push_back(WorkspaceMember{workspace_id, rows.text(0),
+                                           role.empty() ? std::nullopt : std::optional(std::move(role)),
+                                           rows.text(2)});
+  }
+  return page;
+}
+
+std::optional<DocumentOwnership> SqliteWorkspaceStore::find_document_ownership(
+    const std::string& knowledge_base_id, const std::string& document_id) {
+  Transaction transaction(connection_, Transaction::Kind::read);
+  auto row = connection_.query(
+      "SELECT workspace_id FROM knowledge_documents WHERE knowledge_base_id = ?1 AND document_id = ?2");
+  row.bind_text(1, knowledge_base_id).bind_text(2, document_id);
+  if (!row.next_row()) return std::nullopt;
+  auto workspace_id = row.text(0);  // "" for NULL: an id is never empty
+  return DocumentOwnership{workspace_id.empty() ? std::nullopt : std::optional(std::move(workspace_id))};
+}
+
+}  // namespace nadoo::store::sqlite
