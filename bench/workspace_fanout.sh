@@ -43,7 +43,7 @@ make_run_secrets
 # The publisher is one client sending flat out: its rate limit is lifted so
 # that the server's fan-out, not the limiter, is what is measured.
 start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data" --log-level warn \
-  --workspace-events-per-second 1000000 --workspace-event-burst 1000000
+  --workspace-rate-limit-events-per-second 1000000 --workspace-rate-limit-burst-events 1000000
 
 generator_args=(--port "$port" --server-pid "$server_pid" --members "$members" --events "$events" --rate "$rate"
   --out "$work_dir/raw.json")
