@@ -63,7 +63,9 @@ function connect(user_id, on_message) {
   });
 }
 
-const sent_at_pattern = /"sent_at":([0-9.]+)/;
+// Microseconds as an integer: the server re-serializes the event, and a
+// fraction would come back in exponent notation.
+const sent_us_pattern = /"sent_us":([0-9]+)/;
 const latencies_ms = new Float64Array(members * events);
 let delivered = 0;
 let last_delivery_at = 0;
@@ -75,9 +77,9 @@ const publisher_announced_promise = new Promise((resolve) => (publisher_announce
 
 function on_member_message(message, now) {
   const text = message.toString();
-  const sent_at = sent_at_pattern.exec(text);
-  if (sent_at) {
-    latencies_ms[delivered++] = now - Number(sent_at[1]);
+  const sent_us = sent_us_pattern.exec(text);
+  if (sent_us) {
+    latencies_ms[delivered++] = now - Number(sent_us[1]) / 1000;
     last_delivery_at = now;
     if (delivered === members * events) all_delivered();
   } else if (text.includes('"user_joined"') && text.includes(`"${publisher_id}"`)) {
@@ -96,7 +98,7 @@ async function publish(publisher) {
     } else {
       while (publisher.bufferedAmount > publisher_buffer_limit_bytes) await new Promise(setImmediate);
     }
-    publisher.send(`{"type":"document_updated","document_id":"doc-bench","action":"edited","n":${n},"sent_at":${performance.now()}}`);
+    publisher.send(`{"type":"document_updated","document_id":"doc-bench","action":"edited","n":${n},"sent_us":${Math.round(performance.now() * 1000)}}`);
   }
 }
 
