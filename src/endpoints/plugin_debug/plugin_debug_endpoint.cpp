@@ -1,7 +1,5 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "endpoints/catch_up_gate.hpp"
 #include "protocol/plugin_debug_messages.hpp"
 #include "protocol/server_message.hpp"
@@ -63,10 +61,12 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
                                executions.recent_events(execution_id, history_limit_bytes)};
       },
       [connection, gate](store::StoreResult<Found> found) {
-        if (!found.ok() || !*found.value) {
-          // Failed storage, or purged between admission and now.
-          connection->send(found.ok() ? unknown_execution_message(connection->resource_id())
-                                      : storage_failed_message());
+        if (!found.ok()) {
+          connection->send(storage_failed_message());
+          return connection->close(hub::CloseCode::internal_error, "Storage unavailable");
+        }
+        if (!*found.value) {  // purged between admission and now
+          connection->send(unknown_execution_message(connection->resource_id()));
           return connection->close(hub::CloseCode::policy_violation, unknown_execution_reason);
         }
         const auto& snapshot = **found.value;
