@@ -1,9 +1,9 @@
 #include "api/chat_history_api.hpp"
 
 #include <boost/json/parse.hpp>
-#include <charconv>
 
 #include "api/envelope.hpp"
+#include "api/query_parameters.hpp"
 #include "util/json_fields.hpp"
 #include "util/resource_id.hpp"
 
@@ -23,14 +23,8 @@ std::optional<std::string> id_parameter(const HttpRequest& request, std::string_
 }
 
 int page_size(const HttpRequest& request) {
-  const auto text = request.target.query_value("limit");
-  if (!text) return default_page_size;
-  int limit = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > max_page_size) {
-    throw util::FieldError("`limit` must be an integer from 1 to " + std::to_string(max_page_size));
-  }
-  return limit;
+  return static_cast<int>(
+      integer_query_parameter(request, "limit", 1, max_page_size).value_or(default_page_size));
 }
 
 boost::json::object message_to_json(const store::ChatMessage& message) {

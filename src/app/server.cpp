@@ -15,6 +15,7 @@
 #include "api/chat_history_api.hpp"
 #include "api/knowledge_api.hpp"
 #include "api/operations_api.hpp"
+#include "api/plugin_executions_api.hpp"
 #include "api/workspaces_api.hpp"
 #include "app/graceful_shutdown.hpp"
 #include "app/seed_loader.hpp"
@@ -29,6 +30,8 @@
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 #include "endpoints/workspaces/workspace_events.hpp"
 #include "hub/hub.hpp"
+#include "plugin_debug/debug_event_ingest.hpp"
+#include "plugin_debug/execution_retention.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listener.hpp"
 
@@ -52,6 +55,10 @@ std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
   auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db");
   if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
   return store;
+}
+
+plugin_debug::IngestLimits plugin_debug_ingest_limits(const config::ServerConfig& config) {
+  return {config.plugin_debug_max_event_bytes, config.plugin_debug_max_bundle_records};
 }
 
 }  // namespace
@@ -86,7 +93,19 @@ int run_server(const config::ServerConfig& config) {
       {config.workspace_rate_limit_events_per_second,
        static_cast<double>(config.workspace_rate_limit_burst_events),
        config.workspace_rate_limit_refusals_before_close});
-  endpoints::PluginDebugEndpoint plugin_debug(hub, metrics);
+  plugin_debug::DebugEventIngest debug_ingest(io_context.get_executor(), storage, hub,
+                                              {config.plugin_debug_max_events_per_execution});
+  // The history goes into the console's outbound queue behind execution_info:
+  // at most half of that queue, so that it never sheds the console by itself.
+  // A console catching up may hold as much live traffic as the queue.
+  endpoints::PluginDebugEndpoint plugin_debug(
+      hub, metrics, debug_ingest,
+      {std::min(config.plugin_debug_history_limit_bytes, config.outbound_queue_limit_bytes / 2),
+       config.outbound_queue_limit_bytes});
+  plugin_debug::ExecutionRetention execution_retention(
+      io_context.get_executor(), storage, std::chrono::seconds(config.plugin_execution_retention_seconds),
+      std::chrono::seconds(config.plugin_execution_purge_interval_seconds));
+  execution_retention.start();
   endpoints::EchoEndpoint echo(hub);
 
   const api::RequestAuthenticator authenticator(api_keys, verifier);
@@ -97,6 +116,7 @@ int run_server(const config::ServerConfig& config) {
   api::add_knowledge_routes(router, api_context, workspace_events);
   api::add_chat_history_routes(router, api_context);
   api::add_workspace_routes(router, api_context, workspace_events, config.workspace_event_max_bytes);
+  api::add_plugin_execution_routes(router, api_context, debug_ingest, plugin_debug_ingest_limits(config));
 
   transport::TransportContext context{config, metrics, router};
   context.endpoints[static_cast<std::size_t>(EndpointFamily::chat)] = &chat;
@@ -120,6 +140,7 @@ int run_server(const config::ServerConfig& config) {
     spdlog::info("signal {}: closing {} connections with 1001", signal, metrics.connections_open.load());
     context.stopping = true;
     listener->stop();
+    execution_retention.stop();
     chat_service.stop_all();  // partial answers are stored as cancelled
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");

@@ -44,7 +44,29 @@ void add_workspace_options(CLI::App& app, ServerConfig& config) {
       "largest event body of POST /api/v1/workspaces/{id}/events");
 }
 
-void add_plugin_debug_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
+void add_plugin_debug_options(CLI::App& app, ServerConfig& config) {
+  add(app, "--plugin-execution-retention-seconds", config.plugin_execution_retention_seconds,
+      "NADOO_PLUGIN_EXECUTION_RETENTION_SECONDS",
+      "plugin executions and their events are deleted this long after start")
+      ->check(CLI::Range(1u, 366u * 24 * 3600));
+  add(app, "--plugin-execution-purge-interval-seconds", config.plugin_execution_purge_interval_seconds,
+      "NADOO_PLUGIN_EXECUTION_PURGE_INTERVAL_SECONDS", "how often expired plugin executions are deleted")
+      ->check(CLI::Range(1u, 86400u));
+  add(app, "--plugin-debug-max-events-per-execution", config.plugin_debug_max_events_per_execution,
+      "NADOO_PLUGIN_DEBUG_MAX_EVENTS_PER_EXECUTION",
+      "debug events stored per execution; later ones are dropped")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
+  add(app, "--plugin-debug-max-event-bytes", config.plugin_debug_max_event_bytes,
+      "NADOO_PLUGIN_DEBUG_MAX_EVENT_BYTES", "largest debug record (serialized JSON)")
+      ->check(CLI::Range(std::size_t{256}, std::size_t{16 * 1024 * 1024}));
+  add(app, "--plugin-debug-max-bundle-records", config.plugin_debug_max_bundle_records,
+      "NADOO_PLUGIN_DEBUG_MAX_BUNDLE_RECORDS", "records in one debug bundle")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  add(app, "--plugin-debug-history-limit-bytes", config.plugin_debug_history_limit_bytes,
+      "NADOO_PLUGIN_DEBUG_HISTORY_LIMIT_BYTES",
+      "stored events a console gets on connect (newest first), in bytes")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1024 * 1024 * 1024}));
+}
 
 void add_serve_options(CLI::App& app, ServerConfig& config) {
   add(app, "--host", config.host, "NADOO_HOST", "address to listen on");

@@ -74,6 +74,22 @@ struct ServerConfig {
   std::size_t workspace_event_max_bytes = 64 * 1024;
 
   // Plugin debug
+  /// Executions and their events are deleted this long after they started:
+  /// a day covers a debugging session and keeps the database small.
+  unsigned plugin_execution_retention_seconds = 24 * 3600;
+  /// How often expired executions are purged: every 10 minutes keeps the
+  /// overrun small without the purge showing on the storage thread.
+  unsigned plugin_execution_purge_interval_seconds = 600;
+  /// Events stored per execution; past it non-terminal events are dropped
+  /// (counted). 10,000 is far more than a console can show usefully.
+  std::int64_t plugin_debug_max_events_per_execution = 10000;
+  /// One debug record, serialized: 32 KiB holds a long log line or traceback.
+  std::size_t plugin_debug_max_event_bytes = 32 * 1024;
+  /// Records in one SDK bundle; the HTTP body limit bounds its bytes too.
+  std::size_t plugin_debug_max_bundle_records = 5000;
+  /// The history a console gets on connect (newest events first to go in):
+  /// half the outbound queue, so live events still fit behind it.
+  std::size_t plugin_debug_history_limit_bytes = 512 * 1024;
 
   // Diagnostics
   bool enable_echo = false;  // /ws/echo, for WebSocket conformance suites

@@ -1,23 +1,13 @@
 #include "protocol/server_message.hpp"
 
-#include <fmt/format.h>
-
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <ctime>
+
+#include "util/utc_timestamp.hpp"
 
 namespace nadoo::protocol {
 
-std::string utc_timestamp_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto milliseconds =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, milliseconds);
-}
+std::string utc_timestamp_now() { return util::format_utc_timestamp(std::chrono::system_clock::now()); }
 
 hub::SharedText server_message(std::string_view type, boost::json::object fields) {
   fields["type"] = type;

@@ -24,10 +24,11 @@ const boost::json::value* JsonFields::find(std::string_view name) const {
 std::optional<std::string> JsonFields::optional_string(std::string_view name, std::size_t max_length) const {
   const auto* value = find(name);
   if (!value) return std::nullopt;
-  if (!value->is_string()) throw FieldError(fmt::format("`{}` must be a string", name));
+  if (!value->is_string()) throw FieldError(fmt::format("`{}` must be a string", label(name)));
   const auto& text = value->get_string();
   if (text.size() > max_length) {
-    throw FieldError(fmt::format("`{}` is too long ({} bytes; at most {})", name, text.size(), max_length));
+    throw FieldError(
+        fmt::format("`{}` is too long ({} bytes; at most {})", label(name), text.size(), max_length));
   }
   return std::string(text);
 }
@@ -35,14 +36,14 @@ std::optional<std::string> JsonFields::optional_string(std::string_view name, st
 std::string JsonFields::required_string(std::string_view name, std::size_t max_length) const {
   auto text = optional_string(name, max_length);
   if (!text || text->empty())
-    throw FieldError(fmt::format("`{}` is required and must be a non-empty string", name));
+    throw FieldError(fmt::format("`{}` is required and must be a non-empty string", label(name)));
   return std::move(*text);
 }
 
 std::optional<std::string> JsonFields::optional_id(std::string_view name) const {
   auto id = optional_string(name, max_resource_id_length);
   if (id && !is_valid_resource_id(*id)) {
-    throw FieldError(fmt::format("`{}` must be 1-{} characters of letters, digits and ._~:@+-", name,
+    throw FieldError(fmt::format("`{}` must be 1-{} characters of letters, digits and ._~:@+-", label(name),
                                  max_resource_id_length));
   }
   return id;
@@ -50,17 +51,17 @@ std::optional<std::string> JsonFields::optional_id(std::string_view name) const 
 
 std::string JsonFields::required_id(std::string_view name) const {
   auto id = optional_id(name);
-  if (!id) throw FieldError(fmt::format("`{}` is required", name));
+  if (!id) throw FieldError(fmt::format("`{}` is required", label(name)));
   return std::move(*id);
 }
 
 std::optional<double> JsonFields::optional_number(std::string_view name, double min, double max) const {
   const auto* value = find(name);
   if (!value) return std::nullopt;
-  if (!value->is_number()) throw FieldError(fmt::format("`{}` must be a number", name));
+  if (!value->is_number()) throw FieldError(fmt::format("`{}` must be a number", label(name)));
   const double number = value->to_number<double>();
   if (!(number >= min && number <= max)) {
-    throw FieldError(fmt::format("`{}` must be between {} and {}", name, min, max));
+    throw FieldError(fmt::format("`{}` must be between {} and {}", label(name), min, max));
   }
   return number;
 }
@@ -71,9 +72,9 @@ std::optional<std::int64_t> JsonFields::optional_integer(std::string_view name, 
   if (!value) return std::nullopt;
   boost::system::error_code error;
   const auto number = value->is_number() ? value->to_number<std::int64_t>(error) : 0;
-  if (!value->is_number() || error) throw FieldError(fmt::format("`{}` must be an integer", name));
+  if (!value->is_number() || error) throw FieldError(fmt::format("`{}` must be an integer", label(name)));
   if (number < min || number > max)
-    throw FieldError(fmt::format("`{}` must be between {} and {}", name, min, max));
+    throw FieldError(fmt::format("`{}` must be between {} and {}", label(name), min, max));
   return number;
 }
 
@@ -82,13 +83,13 @@ std::optional<std::vector<std::string>> JsonFields::optional_id_array(std::strin
   const auto* value = find(name);
   if (!value) return std::nullopt;
   const auto* array = value->if_array();
-  if (!array) throw FieldError(fmt::format("`{}` must be an array of ids", name));
+  if (!array) throw FieldError(fmt::format("`{}` must be an array of ids", label(name)));
   if (array->size() > max_items)
-    throw FieldError(fmt::format("`{}` has more than {} items", name, max_items));
+    throw FieldError(fmt::format("`{}` has more than {} items", label(name), max_items));
   std::vector<std::string> ids;
   for (const auto& item : *array) {
     if (!item.is_string() || !is_valid_resource_id(item.get_string())) {
-      throw FieldError(fmt::format("`{}` must hold ids of letters, digits and ._~:@+-", name));
+      throw FieldError(fmt::format("`{}` must hold ids of letters, digits and ._~:@+-", label(name)));
     }
     ids.emplace_back(item.get_string());
   }

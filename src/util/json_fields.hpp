@@ -22,6 +22,9 @@ class FieldError : public std::runtime_error {
 class JsonFields {
  public:
   explicit JsonFields(const boost::json::object& object) : object_(object) {}
+  /// Names fields as `<path><name>` in messages, for objects nested in a
+  /// body (`data.`, `logs[3].`).
+  JsonFields(const boost::json::object& object, std::string path) : object_(object), path_(std::move(path)) {}
 
   /// Parses `text` into an object; throws FieldError when it is not one.
   static boost::json::object parse_object(std::string_view text);
@@ -39,8 +42,10 @@ class JsonFields {
 
  private:
   const boost::json::value* find(std::string_view name) const;
+  std::string label(std::string_view name) const { return path_ + std::string(name); }
 
   const boost::json::object& object_;
+  std::string path_;
 };
 
 }  // namespace nadoo::util

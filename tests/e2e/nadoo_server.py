@@ -176,6 +176,14 @@ def add_workspace_member(server, workspace_id, user_id, role=None):
     assert status in (200, 201), reply
 
 
+def create_plugin_execution(server, execution_id, plugin_id="plugin-e2e", tool_name="tool-e2e"):
+    """Makes sure plugin execution `execution_id` exists (the plugin debug
+    socket admits only existing executions); an existing one is kept."""
+    body = {"plugin_id": plugin_id, "tool_name": tool_name, "execution_id": execution_id}
+    status, reply = http_call(server, "POST", "/api/v1/plugins/executions", body)
+    assert status in (201, 409), reply
+
+
 async def receive_until(ws, predicate, limit=100_000):
     """Messages up to and including the first that matches `predicate`."""
     received = []

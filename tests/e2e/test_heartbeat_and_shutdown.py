@@ -5,7 +5,7 @@ import time
 
 import websockets
 
-from nadoo_server import add_workspace_member, make_token, run, stats
+from nadoo_server import add_workspace_member, create_plugin_execution, make_token, run, stats
 from raw_websocket import OPCODE_PING, OPCODE_PONG, OPCODE_TEXT, RawWebSocket
 
 
@@ -43,6 +43,7 @@ def test_peer_that_never_answers_is_dropped_after_the_idle_timeout(start_server)
 def test_sigterm_closes_every_socket_with_1001_and_exits_0(start_server):
     stopping = start_server("--enable-echo")
     add_workspace_member(stopping, "w-stop", "u-stop")
+    create_plugin_execution(stopping, "e-stop")
     paths = [
         "/ws/chat/s-stop",
         f"/ws/notifications/u-stop?token={make_token('u-stop')}",

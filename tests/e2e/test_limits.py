@@ -6,7 +6,7 @@ import time
 import pytest
 import websockets
 
-from nadoo_server import make_token, metric, run
+from nadoo_server import create_plugin_execution, make_token, metric, run
 
 LIMIT = 64 * 1024
 
@@ -21,6 +21,7 @@ async def closed_code(ws):
 
 @pytest.mark.parametrize("path", ["/ws/echo", "/ws/chat/big", "/api/v1/ws/plugin/debug/e-big"])
 def test_message_over_the_limit_closes_with_1009(server, path):
+    create_plugin_execution(server, "e-big")
     async def scenario():
         async with websockets.connect(server.ws_url(path), max_size=None) as ws:
             if path != "/ws/echo":

@@ -5,7 +5,7 @@ import re
 import pytest
 import websockets
 
-from nadoo_server import add_workspace_member, make_token, run
+from nadoo_server import add_workspace_member, create_plugin_execution, make_token, run
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")
 JSON_ENDPOINTS = ["/ws/chat/s-msg", "/ws/notifications/u-msg", "/ws/workspaces/w-msg", "/api/v1/ws/plugin/debug/e-msg"]
@@ -17,6 +17,8 @@ def workspace_membership(server):
 
 
 def with_socket(server, path, body):
+    if "/plugin/debug/" in path:
+        create_plugin_execution(server, path.rsplit("/", 1)[1])
     async def connect():
         async with websockets.connect(server.ws_url(f"{path}?token={make_token('u-msg')}")) as ws:
             await ws.recv()  # connected / execution_info

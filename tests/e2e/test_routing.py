@@ -5,7 +5,7 @@ import json
 import pytest
 import websockets
 
-from nadoo_server import add_workspace_member, make_token, run
+from nadoo_server import add_workspace_member, create_plugin_execution, make_token, run
 
 TOKEN_USER = "user-route"
 
@@ -45,6 +45,7 @@ def test_every_spec_path_and_alias_sends_its_first_message(server, path, expecte
     "path", ["/api/v1/ws/plugin/debug/exec-1", "/ws/plugin-debug/exec-1", "/api/ws/plugin-debug/exec-1"]
 )
 def test_plugin_debug_paths_send_execution_info_without_token(server, path):
+    create_plugin_execution(server, "exec-1")
     message = first_message(server, path)
     assert message["type"] == "execution_info"
     assert message["data"]["execution_id"] == "exec-1"

@@ -4,7 +4,7 @@ import json
 
 import websockets
 
-from nadoo_server import API_KEY, add_workspace_member, http_get, make_token, run, stats
+from nadoo_server import API_KEY, add_workspace_member, create_plugin_execution, http_get, make_token, run, stats
 
 
 def test_stats_require_an_api_key(server):
@@ -16,6 +16,7 @@ def test_stats_require_an_api_key(server):
 def test_stats_document_has_exactly_the_spec_shape(start_server):
     fresh = start_server()
     add_workspace_member(fresh, "ws-123", "user-1")
+    create_plugin_execution(fresh, "exec-1")
 
     async def scenario():
         chat = fresh.ws_url("/ws/chat/session-abc?token=")

@@ -221,10 +221,9 @@ export class NadooServer {
   }
 
   /**
-   * Makes sure plugin execution `executionId` exists. The contract serves the
-   * plugin debug socket only for executions created by
-   * `POST /api/v1/plugins/executions`; while that route is not served (404),
-   * every execution id is accepted, so a 404 is tolerated.
+   * Makes sure plugin execution `executionId` exists: the plugin debug socket
+   * admits only executions created by `POST /api/v1/plugins/executions`. An
+   * existing one (409) is kept.
    */
   async createPluginExecution(executionId) {
     const response = await withTimeout(
@@ -237,7 +236,7 @@ export class NadooServer {
       `creating plugin execution ${executionId}`,
     );
     const body = await response.text();
-    if (response.status !== 201 && response.status !== 404) {
+    if (response.status !== 201 && response.status !== 409) {
       throw new Error(`creating plugin execution ${executionId} answered ${response.status}: ${body}`);
     }
   }

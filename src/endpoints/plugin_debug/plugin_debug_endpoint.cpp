@@ -1,26 +1,84 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 
+#include "endpoints/catch_up_gate.hpp"
+#include "protocol/plugin_debug_messages.hpp"
 #include "protocol/server_message.hpp"
 
 namespace nadoo::endpoints {
+namespace {
 
 using protocol::error_message;
-using protocol::server_message;
 
-void PluginDebugEndpoint::admit(const AdmissionRequest&, AdmissionDone done) { done(Admission::admit({})); }
+constexpr std::string_view unknown_execution_reason = "Unknown execution";
+
+hub::SharedText unknown_execution_message(const std::string& execution_id) {
+  return error_message("not_found", "No plugin execution " + execution_id);
+}
+
+hub::SharedText storage_failed_message() {
+  return error_message("storage_error", "Storage failed; please reconnect");
+}
+
+/// What a console gets on open, read in one storage call.
+struct ConsoleSnapshot {
+  store::PluginExecution execution;
+  store::RecentDebugEvents history;
+};
+
+}  // namespace
+
+void PluginDebugEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
+  ingest_.read_after_published(
+      [id = request.resource_id](store::Store& store) {
+        return store.plugin_executions().find_execution(id).has_value();
+      },
+      [id = request.resource_id, done = std::move(done)](store::StoreResult<bool> found) {
+        if (found.ok() && *found.value) return done(Admission::admit({}));
+        done(Admission{{},
+                       std::string(found.ok() ? unknown_execution_reason : "Storage unavailable"),
+                       false,
+                       found.ok() ? unknown_execution_message(id) : storage_failed_message()});
+      });
+}
 
 void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
   const auto& execution_id = connection->resource_id();
   hub_.add(connection, {});
-  hub_.join(connection, hub::execution_room(execution_id));
-  // Executions are not stored yet: the console learns its id, and that
-  // nothing more is known about it.
-  connection->send(
-      server_message("execution_info", {{"data", boost::json::object{{"execution_id", execution_id},
-                                                                     {"plugin_id", nullptr},
-                                                                     {"tool_name", nullptr},
-                                                                     {"status", "pending"},
-                                                                     {"started_at", nullptr}}}}));
+  // Joined through the gate before the history is read: an event stored
+  // after the read is published after this join and held until the history
+  // has gone out. One stored before the read is in the history; its publish
+  // came before the read's result (read_after_published), so if it reached
+  // the gate it is held, and dropped there by its sequence.
+  auto gate = std::make_shared<CatchUpGate>(connection, limits_.catch_up_limit_bytes);
+  hub_.join(gate, hub::execution_room(execution_id));
+  using Found = std::optional<ConsoleSnapshot>;
+  ingest_.read_after_published(
+      [execution_id, history_limit_bytes = limits_.history_limit_bytes](store::Store& store) -> Found {
+        auto& executions = store.plugin_executions();
+        auto execution = executions.find_execution(execution_id);
+        if (!execution) return std::nullopt;
+        return ConsoleSnapshot{std::move(*execution),
+                               executions.recent_events(execution_id, history_limit_bytes)};
+      },
+      [connection, gate](store::StoreResult<Found> found) {
+        if (!found.ok()) {
+          connection->send(storage_failed_message());
+          return connection->close(hub::CloseCode::internal_error, "Storage unavailable");
+        }
+        if (!*found.value) {  // purged between admission and now
+          connection->send(unknown_execution_message(connection->resource_id()));
+          return connection->close(hub::CloseCode::policy_violation, unknown_execution_reason);
+        }
+        const auto& snapshot = **found.value;
+        connection->send(protocol::execution_info_message(snapshot.execution));
+        const auto& history = snapshot.history;
+        if (!history.events.empty() || history.omitted_events > 0)
+          connection->send(protocol::debug_data_message(history));
+        gate->open([last_sequence = history.last_sequence](const std::string& payload) {
+          const auto sequence = protocol::debug_event_sequence(payload);
+          return !sequence || *sequence > last_sequence;
+        });
+      });
 }
 
 void PluginDebugEndpoint::on_message(const hub::ConnectionPtr& connection, std::string_view message,

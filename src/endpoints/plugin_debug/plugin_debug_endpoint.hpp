@@ -2,15 +2,29 @@
 
 #include "endpoints/json_endpoint.hpp"
 #include "hub/hub.hpp"
+#include "plugin_debug/debug_event_ingest.hpp"
 
 namespace nadoo::endpoints {
 
+/// What a console connection may hold while it catches up.
+struct PluginDebugConsoleLimits {
+  /// The debug_data message: the newest stored events that fit.
+  std::size_t history_limit_bytes = 0;
+  /// Live events held back while the history is read; more → 1013.
+  std::size_t catch_up_limit_bytes = 0;
+};
+
 /// `/api/v1/ws/plugin/debug/{execution_id}` (and `/ws/plugin-debug/{id}`):
-/// a console on one plugin execution; no token, scoped by the execution id.
+/// a console on one plugin execution; no token, scoped by the execution id,
+/// which must exist (else `error` not_found, then 1008). On open:
+/// `execution_info`, then `debug_data` with the stored history when there is
+/// one, then the live events in sequence order, none lost or doubled.
 /// Answers the plugin SDK's plain-text `ping` with a plain-text `pong`.
 class PluginDebugEndpoint final : public JsonEndpoint {
  public:
-  PluginDebugEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics) : JsonEndpoint(metrics), hub_(hub) {}
+  PluginDebugEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, plugin_debug::DebugEventIngest& ingest,
+                      PluginDebugConsoleLimits limits)
+      : JsonEndpoint(metrics), hub_(hub), ingest_(ingest), limits_(limits) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
   void on_open(const hub::ConnectionPtr& connection) override;
@@ -18,9 +32,10 @@ class PluginDebugEndpoint final : public JsonEndpoint {
                   hub::MessageKind kind) override;
   void on_close(const hub::ConnectionPtr& connection) override;
 
-
  private:
   hub::Hub& hub_;
+  plugin_debug::DebugEventIngest& ingest_;  // storage reads in step with the live events
+  const PluginDebugConsoleLimits limits_;
 };
 
 }  // namespace nadoo::endpoints

@@ -132,7 +132,32 @@ CREATE TABLE workspace_members (
 ALTER TABLE knowledge_documents ADD COLUMN workspace_id TEXT;
 )sql"},
     {5, R"sql(
--- plugin executions and debug events
+-- last_sequence hands out each execution's event sequences (1, 2, 3 …);
+-- event_count and dropped_events enforce and report the per-execution limit.
+CREATE TABLE plugin_executions (
+  execution_id TEXT PRIMARY KEY,
+  plugin_id TEXT NOT NULL,
+  tool_name TEXT NOT NULL,
+  workspace_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed')),
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  total_execution_time_us INTEGER,
+  last_sequence INTEGER NOT NULL DEFAULT 0,
+  event_count INTEGER NOT NULL DEFAULT 0,
+  dropped_events INTEGER NOT NULL DEFAULT 0
+) STRICT;
+-- Retention deletes by start time.
+CREATE INDEX plugin_executions_by_start ON plugin_executions (started_at);
+
+CREATE TABLE plugin_debug_events (
+  execution_id TEXT NOT NULL REFERENCES plugin_executions (execution_id) ON DELETE CASCADE,
+  sequence INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data_json TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  PRIMARY KEY (execution_id, sequence)
+) STRICT, WITHOUT ROWID;
 )sql"},
 }};
 

@@ -10,7 +10,21 @@ class SqlitePluginExecutionStore final : public PluginExecutionStore {
  public:
   explicit SqlitePluginExecutionStore(Connection& connection) : connection_(connection) {}
 
+  bool create_execution(const PluginExecution& execution) override;
+  std::optional<PluginExecution> find_execution(const std::string& execution_id) override;
+  std::optional<AppendedEvents> append_events(const std::string& execution_id,
+                                              const std::vector<DebugEvent>& events,
+                                              std::optional<std::int64_t> total_execution_time_us,
+                                              const std::string& now, const AppendLimits& limits) override;
+  DebugEventPage events_after(const std::string& execution_id, std::int64_t after_sequence,
+                              std::size_t limit) override;
+  RecentDebugEvents recent_events(const std::string& execution_id, std::size_t max_bytes) override;
+  std::size_t purge_started_before(const std::string& cutoff) override;
+
  private:
+  /// Reads the execution inside the caller's transaction.
+  std::optional<PluginExecution> read_execution(const std::string& execution_id);
+
   Connection& connection_;
 };
 
