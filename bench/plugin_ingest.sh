@@ -35,7 +35,9 @@ cleanup() {
 trap cleanup EXIT
 
 make_run_secrets
-start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data" --log-level warn
+# The per-execution event limit is lifted: every event must be stored and relayed.
+start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data" --log-level warn \
+  --plugin-debug-max-events-per-execution 1000000
 
 generator_args=(--port "$port" --server-pid "$server_pid" "${generator_options[@]}" --out "$work_dir/raw.json")
 echo "plugin_ingest: server pid ${server_pid} on port ${port}" >&2
