@@ -1,37 +1,12 @@
 #include "api/chat_history_api.hpp"
 
 #include <boost/json/parse.hpp>
-#include <charconv>
 
 #include "api/envelope.hpp"
-#include "util/json_fields.hpp"
-#include "util/resource_id.hpp"
+#include "api/query_parameters.hpp"
 
 namespace nadoo::api {
 namespace {
-
-// A page big enough for a whole ordinary chat, small enough to stay cheap.
-constexpr int default_page_size = 50;
-constexpr int max_page_size = 200;
-
-std::optional<std::string> id_parameter(const HttpRequest& request, std::string_view name) {
-  auto value = request.target.query_value(name);
-  if (value && !util::is_valid_resource_id(*value)) {
-    throw util::FieldError("`" + std::string(name) + "` is not a valid id");
-  }
-  return value;
-}
-
-int page_size(const HttpRequest& request) {
-  const auto text = request.target.query_value("limit");
-  if (!text) return default_page_size;
-  int limit = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > max_page_size) {
-    throw util::FieldError("`limit` must be an integer from 1 to " + std::to_string(max_page_size));
-  }
-  return limit;
-}
 
 boost::json::object message_to_json(const store::ChatMessage& message) {
   boost::system::error_code error;
@@ -67,7 +42,7 @@ store::MessageQuery query_for(const std::string& user_id, const HttpRequest& req
   query.user_id = user_id;
   query.chat_id = id_parameter(request, "chat_id");
   query.after_message_id = id_parameter(request, "after");
-  query.limit = page_size(request);
+  query.limit = page_size_parameter(request);
   return query;
 }
 

@@ -14,6 +14,7 @@
 #include "api/applications_api.hpp"
 #include "api/chat_history_api.hpp"
 #include "api/knowledge_api.hpp"
+#include "api/notifications_api.hpp"
 #include "api/operations_api.hpp"
 #include "app/graceful_shutdown.hpp"
 #include "app/seed_loader.hpp"
@@ -27,6 +28,7 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 #include "hub/hub.hpp"
+#include "notifications/notification_purger.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listener.hpp"
 
@@ -76,7 +78,13 @@ int run_server(const config::ServerConfig& config) {
 
   const endpoints::AdmissionPolicy admission(verifier);
   endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token);
-  endpoints::NotificationsEndpoint notifications(hub, metrics, admission);
+  const auto notification_config = notification_settings(config);
+  notifications::NotificationService notification_service(io_context, storage, hub);
+  notifications::NotificationPurger notification_purger(io_context, storage, notification_config.retention);
+  // The gate stands in for the connection's outbound queue while the backlog is read.
+  endpoints::NotificationsEndpoint notifications(hub, metrics, admission, notification_service,
+                                                 notification_config.backlog,
+                                                 config.outbound_queue_limit_bytes);
   endpoints::WorkspaceEndpoint workspaces(hub, metrics, admission);
   endpoints::PluginDebugEndpoint plugin_debug(hub, metrics);
   endpoints::EchoEndpoint echo(hub);
@@ -88,6 +96,7 @@ int run_server(const config::ServerConfig& config) {
   api::add_application_routes(router, api_context);
   api::add_knowledge_routes(router, api_context);
   api::add_chat_history_routes(router, api_context);
+  api::add_notification_routes(router, api_context, notification_service, notification_config.limits);
 
   transport::TransportContext context{config, metrics, router};
   context.endpoints[static_cast<std::size_t>(EndpointFamily::chat)] = &chat;
@@ -99,6 +108,7 @@ int run_server(const config::ServerConfig& config) {
   const net::ip::tcp::endpoint address(net::ip::make_address(config.host), config.port);
   auto listener = std::make_shared<transport::Listener>(io_context, address, context);
   listener->start();
+  notification_purger.start();
   const auto bound = listener->local_endpoint();
   // Printed whatever the log level: with --port 0 it is how a caller learns the port.
   fmt::print("nadoo-realtime listening on http://{}:{} with {} I/O threads\n", bound.address().to_string(),
@@ -112,6 +122,7 @@ int run_server(const config::ServerConfig& config) {
     context.stopping = true;
     listener->stop();
     chat_service.stop_all();  // partial answers are stored as cancelled
+    notification_purger.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
