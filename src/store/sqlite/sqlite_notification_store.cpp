@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/sqlite/page_rows.hpp"
+
 namespace nadoo::store::sqlite {
 namespace {
 
@@ -73,13 +75,7 @@ NotificationPage SqliteNotificationStore::list_notifications(const NotificationQ
   rows.bind_text(1, query.user_id);
   if (query.after_id) rows.bind_integer(2, after_sequence);
   rows.bind_integer(3, limit + 1);  // one more than asked tells whether more follow
-  while (rows.next_row()) {
-    if (static_cast<std::int64_t>(page.notifications.size()) == limit) {
-      page.has_more = true;
-      break;
-    }
-    page.notifications.push_back(read_notification(rows));
-  }
+  page.has_more = read_page_rows(rows, limit, page.notifications, read_notification);
   return page;
 }
 
