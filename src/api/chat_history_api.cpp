@@ -4,28 +4,9 @@
 
 #include "api/envelope.hpp"
 #include "api/query_parameters.hpp"
-#include "util/json_fields.hpp"
-#include "util/resource_id.hpp"
 
 namespace nadoo::api {
 namespace {
-
-// A page big enough for a whole ordinary chat, small enough to stay cheap.
-constexpr int default_page_size = 50;
-constexpr int max_page_size = 200;
-
-std::optional<std::string> id_parameter(const HttpRequest& request, std::string_view name) {
-  auto value = request.target.query_value(name);
-  if (value && !util::is_valid_resource_id(*value)) {
-    throw util::FieldError("`" + std::string(name) + "` is not a valid id");
-  }
-  return value;
-}
-
-int page_size(const HttpRequest& request) {
-  return static_cast<int>(
-      integer_query_parameter(request, "limit", 1, max_page_size).value_or(default_page_size));
-}
 
 boost::json::object message_to_json(const store::ChatMessage& message) {
   boost::system::error_code error;
@@ -61,7 +42,7 @@ store::MessageQuery query_for(const std::string& user_id, const HttpRequest& req
   query.user_id = user_id;
   query.chat_id = id_parameter(request, "chat_id");
   query.after_message_id = id_parameter(request, "after");
-  query.limit = page_size(request);
+  query.limit = page_size_parameter(request);
   return query;
 }
 

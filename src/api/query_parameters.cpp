@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "util/json_fields.hpp"
+#include "util/resource_id.hpp"
 
 namespace nadoo::api {
 
@@ -18,6 +19,27 @@ std::optional<std::int64_t> integer_query_parameter(const HttpRequest& request, 
     throw util::FieldError(fmt::format("`{}` must be an integer from {} to {}", name, min, max));
   }
   return value;
+}
+
+std::optional<std::string> id_parameter(const HttpRequest& request, std::string_view name) {
+  auto value = request.target.query_value(name);
+  if (value && !util::is_valid_resource_id(*value)) {
+    throw util::FieldError("`" + std::string(name) + "` is not a valid id");
+  }
+  return value;
+}
+
+int page_size_parameter(const HttpRequest& request) {
+  return static_cast<int>(
+      integer_query_parameter(request, "limit", 1, max_page_size).value_or(default_page_size));
+}
+
+bool boolean_parameter(const HttpRequest& request, std::string_view name, bool absent) {
+  const auto text = request.target.query_value(name);
+  if (!text) return absent;
+  if (*text == "true" || *text == "1") return true;
+  if (*text == "false" || *text == "0") return false;
+  throw util::FieldError("`" + std::string(name) + "` must be true or false");
 }
 
 }  // namespace nadoo::api

@@ -14,6 +14,7 @@
 #include "api/applications_api.hpp"
 #include "api/chat_history_api.hpp"
 #include "api/knowledge_api.hpp"
+#include "api/notifications_api.hpp"
 #include "api/operations_api.hpp"
 #include "api/plugin_executions_api.hpp"
 #include "api/workspaces_api.hpp"
@@ -30,6 +31,7 @@
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 #include "endpoints/workspaces/workspace_events.hpp"
 #include "hub/hub.hpp"
+#include "notifications/notification_purger.hpp"
 #include "plugin_debug/debug_event_ingest.hpp"
 #include "plugin_debug/execution_retention.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -85,7 +87,13 @@ int run_server(const config::ServerConfig& config) {
 
   const endpoints::AdmissionPolicy admission(verifier);
   endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token);
-  endpoints::NotificationsEndpoint notifications(hub, metrics, admission);
+  const auto notification_config = notification_settings(config);
+  notifications::NotificationService notification_service(io_context, storage, hub);
+  notifications::NotificationPurger notification_purger(io_context, storage, notification_config.retention);
+  // The gate stands in for the connection's outbound queue while the backlog is read.
+  endpoints::NotificationsEndpoint notifications(hub, metrics, admission, notification_service,
+                                                 notification_config.backlog,
+                                                 config.outbound_queue_limit_bytes);
   endpoints::WorkspacePresence workspace_presence;
   endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
   endpoints::WorkspaceEndpoint workspaces(
@@ -117,6 +125,7 @@ int run_server(const config::ServerConfig& config) {
   api::add_chat_history_routes(router, api_context);
   api::add_workspace_routes(router, api_context, workspace_events, config.workspace_event_max_bytes);
   api::add_plugin_execution_routes(router, api_context, debug_ingest, plugin_debug_ingest_limits(config));
+  api::add_notification_routes(router, api_context, notification_service, notification_config.limits);
 
   transport::TransportContext context{config, metrics, router};
   context.endpoints[static_cast<std::size_t>(EndpointFamily::chat)] = &chat;
@@ -128,6 +137,7 @@ int run_server(const config::ServerConfig& config) {
   const net::ip::tcp::endpoint address(net::ip::make_address(config.host), config.port);
   auto listener = std::make_shared<transport::Listener>(io_context, address, context);
   listener->start();
+  notification_purger.start();
   const auto bound = listener->local_endpoint();
   // Printed whatever the log level: with --port 0 it is how a caller learns the port.
   fmt::print("nadoo-realtime listening on http://{}:{} with {} I/O threads\n", bound.address().to_string(),
@@ -142,6 +152,7 @@ int run_server(const config::ServerConfig& config) {
     listener->stop();
     execution_retention.stop();
     chat_service.stop_all();  // partial answers are stored as cancelled
+    notification_purger.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,

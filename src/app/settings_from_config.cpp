@@ -31,4 +31,17 @@ conversation::ChatSettings chat_settings(const config::ServerConfig& config) {
   return conversation::ChatSettings{config.chat_history_budget_characters, config.chat_knowledge_chunks};
 }
 
+notifications::NotificationSettings notification_settings(const config::ServerConfig& config) {
+  constexpr auto day = std::chrono::seconds(24 * 3600);
+  notifications::NotificationSettings settings;
+  settings.limits = {config.notification_title_max_bytes, config.notification_body_max_bytes,
+                     config.notification_action_url_max_bytes, config.notification_data_max_bytes,
+                     config.notification_bulk_max_users};
+  settings.backlog = {config.notification_backlog_limit, config.notification_backlog_limit_bytes};
+  settings.retention = {config.notification_retention_days * day,
+                        config.notification_unread_retention_days * day,
+                        std::chrono::seconds(config.notification_purge_interval_seconds)};
+  return settings;
+}
+
 }  // namespace nadoo::app

@@ -27,7 +27,34 @@ void add_auth_options(CLI::App& app, ServerConfig& config) {
       "clock skew tolerated on exp and nbf");
 }
 
-void add_notification_options(CLI::App& /*app*/, ServerConfig& /*config*/) {}
+void add_notification_options(CLI::App& app, ServerConfig& config) {
+  add(app, "--notification-title-max-bytes", config.notification_title_max_bytes,
+      "NADOO_NOTIFICATION_TITLE_MAX_BYTES", "longest notification `title`");
+  add(app, "--notification-body-max-bytes", config.notification_body_max_bytes,
+      "NADOO_NOTIFICATION_BODY_MAX_BYTES", "longest notification `body`");
+  add(app, "--notification-action-url-max-bytes", config.notification_action_url_max_bytes,
+      "NADOO_NOTIFICATION_ACTION_URL_MAX_BYTES", "longest notification `action_url`");
+  add(app, "--notification-data-max-bytes", config.notification_data_max_bytes,
+      "NADOO_NOTIFICATION_DATA_MAX_BYTES", "largest notification `data` object, as JSON text");
+  add(app, "--notification-bulk-max-users", config.notification_bulk_max_users,
+      "NADOO_NOTIFICATION_BULK_MAX_USERS", "most `user_ids` in one bulk publish")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  add(app, "--notification-backlog-limit", config.notification_backlog_limit,
+      "NADOO_NOTIFICATION_BACKLOG_LIMIT",
+      "unread notifications sent on connect; the rest are listed with GET")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  add(app, "--notification-backlog-limit-bytes", config.notification_backlog_limit_bytes,
+      "NADOO_NOTIFICATION_BACKLOG_LIMIT_BYTES", "serialized size of the backlog sent on connect");
+  add(app, "--notification-retention-days", config.notification_retention_days,
+      "NADOO_NOTIFICATION_RETENTION_DAYS",
+      "read notifications are deleted this long after creation (0: never)");
+  add(app, "--notification-unread-retention-days", config.notification_unread_retention_days,
+      "NADOO_NOTIFICATION_UNREAD_RETENTION_DAYS",
+      "unread notifications are deleted this long after creation (0: never)");
+  add(app, "--notification-purge-interval-seconds", config.notification_purge_interval_seconds,
+      "NADOO_NOTIFICATION_PURGE_INTERVAL_SECONDS", "how often expired notifications are deleted")
+      ->check(CLI::Range(1u, 7u * 86400u));
+}
 
 void add_workspace_options(CLI::App& app, ServerConfig& config) {
   add(app, "--workspace-rate-limit-events-per-second", config.workspace_rate_limit_events_per_second,

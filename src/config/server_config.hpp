@@ -60,6 +60,21 @@ struct ServerConfig {
   std::string seed_file;
 
   // Notifications
+  std::size_t notification_title_max_bytes = 256;        // a headline: two lines on a phone
+  std::size_t notification_body_max_bytes = 4096;        // a paragraph or two, not a document
+  std::size_t notification_action_url_max_bytes = 2048;  // the URL length every browser handles
+  std::size_t notification_data_max_bytes = 8192;        // ids and flags for the client, as JSON text
+  /// Users of one bulk call, stored in one transaction: 1,000 rows take milliseconds.
+  std::size_t notification_bulk_max_users = 1000;
+  /// Unread notifications sent on connect; more is a client that needs to
+  /// page (GET), not a longer replay that delays the live ones.
+  std::size_t notification_backlog_limit = 100;
+  /// The backlog's serialized size; half the default outbound queue, so a
+  /// backlog never closes its connection as a slow consumer.
+  std::size_t notification_backlog_limit_bytes = 512 * 1024;
+  unsigned notification_retention_days = 30;            // read ones: a month to look back on
+  unsigned notification_unread_retention_days = 90;     // unread ones: a quarter, for users away that long
+  unsigned notification_purge_interval_seconds = 3600;  // hourly keeps each purge small
 
   // Workspaces
   /// Events a workspace connection may send: a person editing together with

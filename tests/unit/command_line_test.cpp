@@ -106,6 +106,21 @@ TEST(CommandLine, invalid_values_are_usage_errors) {
   }
 }
 
+TEST(CommandLine, notification_options_come_from_flags_and_environment) {
+  ScopedEnvironment retention("NADOO_NOTIFICATION_RETENTION_DAYS", "7");
+  const auto config =
+      serve_config({"--notification-backlog-limit", "25", "--notification-bulk-max-users", "10"});
+  EXPECT_EQ(config.notification_backlog_limit, 25u);
+  EXPECT_EQ(config.notification_bulk_max_users, 10u);
+  EXPECT_EQ(config.notification_retention_days, 7u);
+  EXPECT_EQ(config.notification_unread_retention_days, 90u);
+  EXPECT_EQ(config.notification_title_max_bytes, 256u);
+  for (const char* zero : {"--notification-backlog-limit", "--notification-bulk-max-users",
+                           "--notification-purge-interval-seconds"}) {
+    EXPECT_TRUE(std::holds_alternative<ExitCommand>(parse({"serve", zero, "0"}))) << zero;
+  }
+}
+
 TEST(CommandLine, token_command_takes_subject_and_lifetime) {
   const auto command = parse({"token", "--sub", "user-1", "--ttl", "60", "--jwt-secret", "s"});
   ASSERT_TRUE(std::holds_alternative<TokenCommand>(command));

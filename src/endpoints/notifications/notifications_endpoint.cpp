@@ -1,6 +1,12 @@
 #include "endpoints/notifications/notifications_endpoint.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <unordered_set>
+
+#include "notifications/notification_messages.hpp"
 #include "protocol/server_message.hpp"
+#include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
 
@@ -12,11 +18,82 @@ void NotificationsEndpoint::admit(const AdmissionRequest& request, AdmissionDone
 }
 
 void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection) {
-  hub_.add(connection, {connection->user_id(), {}});
-  hub_.join(connection, hub::user_room(connection->user_id()));
-  connection->send(server_message("connected", {{"user_id", connection->user_id()}}));
+  const auto& user_id = connection->user_id();
+  hub_.add(connection, {user_id, {}});
+  // In the room before the backlog is read: a notification stored after the
+  // read is held by the gate, one stored before it is in the backlog.
+  auto gate = std::make_shared<CatchUpGate>(connection, held_bytes_limit_);
+  hub_.join(gate, hub::user_room(user_id));
+  connection->send(server_message("connected", {{"user_id", user_id}}));
+  service_.read_backlog(user_id, backlog_.max_notifications,
+                        [this, connection, gate](store::StoreResult<store::NotificationPage> backlog) {
+                          send_backlog(connection, *gate, backlog);
+                        });
+}
+
+void NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
+                                         const store::StoreResult<store::NotificationPage>& backlog) {
+  if (!backlog.ok()) {
+    // Without its backlog the client would miss notifications: let it reconnect.
+    connection->send(error_message("internal_error", "Storage failed; please reconnect"));
+    return connection->close(hub::CloseCode::internal_error, "Storage unavailable");
+  }
+  std::unordered_set<std::string> sent_ids;
+  std::string last_sent_id;
+  std::size_t sent_bytes = 0;
+  bool truncated = backlog.value->has_more;
+  for (const auto& notification : backlog.value->notifications) {
+    auto message = notifications::notification_message(notification);
+    if (!sent_ids.empty() && sent_bytes + message->size() > backlog_.max_bytes) {
+      truncated = true;
+      break;
+    }
+    sent_bytes += message->size();
+    connection->send(std::move(message));
+    sent_ids.insert(notification.id);
+    last_sent_id = notification.id;
+  }
+  if (truncated) connection->send(notifications::backlog_truncated_message(last_sent_id));
+  // A notification stored before the read and published after the gate
+  // joined is in both: the backlog copy went out, the held one is dropped.
+  gate.open([&sent_ids](const std::string& payload) {
+    const auto id = notifications::notification_id_of(payload);
+    return !id || !sent_ids.contains(*id);
+  });
 }
 
 void NotificationsEndpoint::on_close(const hub::ConnectionPtr& connection) { hub_.remove(connection->id()); }
+
+bool NotificationsEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
+                                            const boost::json::object& message) {
+  if (type != "ack") return false;
+  try {
+    on_ack(connection, message);
+  } catch (const util::FieldError& error) {
+    reject(connection, "invalid_message", error.what());
+  }
+  return true;
+}
+
+void NotificationsEndpoint::on_ack(const hub::ConnectionPtr& connection, const boost::json::object& message) {
+  auto id = util::JsonFields(message).required_id("id");
+  service_.acknowledge(
+      connection->user_id(), id, [this, connection, id](store::StoreResult<store::MarkReadOutcome> outcome) {
+        if (!outcome.ok()) {
+          return connection->send(error_message(
+              "internal_error", "Storage failed; the acknowledgement was not saved. Please retry."));
+        }
+        switch (*outcome.value) {
+          case store::MarkReadOutcome::marked_read:
+            break;  // every tab, this one included, got notification_read
+          case store::MarkReadOutcome::already_read:
+            connection->send(notifications::notification_read_message(id));  // the confirmation it waits for
+            break;
+          case store::MarkReadOutcome::not_found:
+            reject(connection, "not_found", "No notification " + id + " of this user");
+            break;
+        }
+      });
+}
 
 }  // namespace nadoo::endpoints

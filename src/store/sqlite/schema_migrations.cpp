@@ -115,7 +115,24 @@ CREATE TRIGGER knowledge_chunks_after_update AFTER UPDATE ON knowledge_chunks BE
 END;
 )sql"},
     {3, R"sql(
--- notifications
+-- `sequence` orders a user's notifications exactly (the backlog is oldest
+-- first; paging is `after` one of them), even within one millisecond.
+-- AUTOINCREMENT: a number is never handed out twice, even after a purge.
+CREATE TABLE notifications (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  action_url TEXT NOT NULL,
+  data_json TEXT,
+  created_at TEXT NOT NULL,
+  read_at TEXT
+) STRICT;
+CREATE INDEX notifications_by_user ON notifications (user_id, sequence);
+-- The backlog sent on every connect reads only this small index.
+CREATE INDEX notifications_unread_by_user ON notifications (user_id, sequence) WHERE read_at IS NULL;
+CREATE INDEX notifications_by_age ON notifications (created_at);
 )sql"},
     {4, R"sql(
 -- Who may join a workspace's socket. The role is the platform's to interpret.

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "knowledge/search_query.hpp"
+#include "store/sqlite/page_rows.hpp"
 #include "store/sqlite/schema_migrations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_notification_store.hpp"
@@ -212,13 +213,7 @@ class SqliteStore final : public Store {
     if (query.chat_id) rows.bind_text(4, *query.chat_id);
     if (query.after_message_id) rows.bind_integer(5, after_sequence);
     rows.bind_integer(6, limit + 1);  // one more than asked tells whether more follow
-    while (rows.next_row()) {
-      if (static_cast<std::int64_t>(page.messages.size()) == limit) {
-        page.has_more = true;
-        break;
-      }
-      page.messages.push_back(read_message(rows));
-    }
+    page.has_more = sqlite::read_page_rows(rows, limit, page.messages, read_message);
     return page;
   }
 
