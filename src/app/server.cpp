@@ -31,11 +31,11 @@
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 #include "endpoints/workspaces/workspace_events.hpp"
 #include "hub/hub.hpp"
-#include "notifications/notification_purger.hpp"
 #include "plugin_debug/debug_event_ingest.hpp"
-#include "plugin_debug/execution_retention.hpp"
+#include "store/periodic_purge.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listener.hpp"
+#include "util/utc_timestamp.hpp"
 
 namespace nadoo::app {
 namespace {
@@ -89,7 +89,13 @@ int run_server(const config::ServerConfig& config) {
   endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token);
   const auto notification_config = notification_settings(config);
   notifications::NotificationService notification_service(io_context, storage, hub);
-  notifications::NotificationPurger notification_purger(io_context, storage, notification_config.retention);
+  const auto notification_retention = notification_config.retention;
+  store::PeriodicPurge notification_purge(
+      io_context.get_executor(), storage, notification_retention.purge_interval, "expired notifications",
+      [notification_retention](store::Store& store) {
+        return store.notifications().purge_notifications(notification_retention.read_max_age,
+                                                         notification_retention.unread_max_age);
+      });
   // The gate stands in for the connection's outbound queue while the backlog is read.
   endpoints::NotificationsEndpoint notifications(hub, metrics, admission, notification_service,
                                                  notification_config.backlog,
@@ -110,10 +116,13 @@ int run_server(const config::ServerConfig& config) {
       hub, metrics, debug_ingest,
       {std::min(config.plugin_debug_history_limit_bytes, config.outbound_queue_limit_bytes / 2),
        config.outbound_queue_limit_bytes});
-  plugin_debug::ExecutionRetention execution_retention(
-      io_context.get_executor(), storage, std::chrono::seconds(config.plugin_execution_retention_seconds),
-      std::chrono::seconds(config.plugin_execution_purge_interval_seconds));
-  execution_retention.start();
+  store::PeriodicPurge execution_purge(
+      io_context.get_executor(), storage,
+      std::chrono::seconds(config.plugin_execution_purge_interval_seconds), "expired plugin executions",
+      [retention = std::chrono::seconds(config.plugin_execution_retention_seconds)](store::Store& store) {
+        const auto cutoff = util::format_utc_timestamp(std::chrono::system_clock::now() - retention);
+        return static_cast<std::int64_t>(store.plugin_executions().purge_started_before(cutoff));
+      });
   endpoints::EchoEndpoint echo(hub);
 
   const api::RequestAuthenticator authenticator(api_keys, verifier);
@@ -137,7 +146,8 @@ int run_server(const config::ServerConfig& config) {
   const net::ip::tcp::endpoint address(net::ip::make_address(config.host), config.port);
   auto listener = std::make_shared<transport::Listener>(io_context, address, context);
   listener->start();
-  notification_purger.start();
+  notification_purge.start();
+  execution_purge.start();
   const auto bound = listener->local_endpoint();
   // Printed whatever the log level: with --port 0 it is how a caller learns the port.
   fmt::print("nadoo-realtime listening on http://{}:{} with {} I/O threads\n", bound.address().to_string(),
@@ -150,9 +160,9 @@ int run_server(const config::ServerConfig& config) {
     spdlog::info("signal {}: closing {} connections with 1001", signal, metrics.connections_open.load());
     context.stopping = true;
     listener->stop();
-    execution_retention.stop();
     chat_service.stop_all();  // partial answers are stored as cancelled
-    notification_purger.stop();
+    notification_purge.stop();
+    execution_purge.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
