@@ -8,6 +8,7 @@
 #include "knowledge/document_chunker.hpp"
 #include "util/json_fields.hpp"
 #include "util/text_file.hpp"
+#include "util/utc_timestamp.hpp"
 
 namespace nadoo::app {
 namespace {
@@ -41,8 +42,26 @@ void load_seed_file(const std::string& path, store::Store& store) {
                                         fields.required_id("document_id"),
                                         fields.required_string("filename", 255),
                                         {}};
+      document.workspace_id = fields.optional_id("workspace_id");
       document.content = util::read_text_file(base / fields.required_string("path", 4096));
       store.put_document(document, knowledge::chunk_document(document));
+    }
+    const auto now = util::format_utc_timestamp(std::chrono::system_clock::now());
+    for (const auto& item : array_field(seed, "workspace_members")) {
+      const util::JsonFields fields(object_item(item));
+      store.workspaces().put_member({fields.required_id("workspace_id"), fields.required_id("user_id"),
+                                     fields.optional_string("role", 64), now});
+    }
+    // Created when absent, so that a restart keeps what a demo plugin sent.
+    for (const auto& item : array_field(seed, "plugin_executions")) {
+      const util::JsonFields fields(object_item(item));
+      store::PluginExecution execution;
+      execution.execution_id = fields.required_id("execution_id");
+      execution.plugin_id = fields.required_string("plugin_id", 256);
+      execution.tool_name = fields.required_string("tool_name", 256);
+      execution.workspace_id = fields.optional_id("workspace_id");
+      execution.started_at = now;
+      store.plugin_executions().create_execution(execution);
     }
     spdlog::info("seed data loaded from {}", path);
   } catch (const util::FieldError& error) {
