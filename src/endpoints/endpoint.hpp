@@ -23,17 +23,24 @@ struct AdmissionRequest {
 };
 
 /// The verdict on a new connection: a user (possibly empty, for endpoints
-/// without users), or a refusal that closes it with 1008.
+/// without users), or a refusal that closes it (1008 unless said otherwise).
 struct Admission {
   std::string user_id;
   std::optional<std::string> refusal_reason;
   /// Whether the refusal was an authentication failure (counted in metrics).
   bool authentication_failed = false;
-  /// Optional `error` message sent before the 1008 close.
+  /// Optional `error` message sent before the close.
   hub::SharedText refusal_message;
+  hub::CloseCode refusal_code = hub::CloseCode::policy_violation;
 
   static Admission admit(std::string user_id) { return Admission{std::move(user_id), {}, false, {}}; }
   static Admission invalid_token() { return Admission{{}, std::string("Invalid token"), true, {}}; }
+  /// Storage could not decide (membership, execution): not the client's
+  /// fault, so 1013 "try again later" with `message` rather than a 1008.
+  static Admission storage_unavailable(hub::SharedText message) {
+    return Admission{
+        {}, std::string("Storage unavailable"), false, std::move(message), hub::CloseCode::try_again_later};
+  }
 };
 
 /// One endpoint family. The transport calls these on the connection's own

@@ -112,7 +112,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
         context_.metrics.auth_failures_total.fetch_add(1, std::memory_order_relaxed);
       }
       if (admission.refusal_message) enqueue(admission.refusal_message, hub::MessageKind::text);
-      return start_close(CloseCode::policy_violation, *admission.refusal_reason, false);
+      return start_close(admission.refusal_code, *admission.refusal_reason, false);
     }
     if (context_.stopping.load()) return start_close(CloseCode::going_away, "Server shutdown", true);
     user_id_ = std::move(admission.user_id);

@@ -33,11 +33,9 @@ void PluginDebugEndpoint::admit(const AdmissionRequest& request, AdmissionDone d
         return store.plugin_executions().find_execution(id).has_value();
       },
       [id = request.resource_id, done = std::move(done)](store::StoreResult<bool> found) {
-        if (found.ok() && *found.value) return done(Admission::admit({}));
-        done(Admission{{},
-                       std::string(found.ok() ? unknown_execution_reason : "Storage unavailable"),
-                       false,
-                       found.ok() ? unknown_execution_message(id) : storage_failed_message()});
+        if (!found.ok()) return done(Admission::storage_unavailable(storage_failed_message()));
+        if (*found.value) return done(Admission::admit({}));
+        done(Admission{{}, std::string(unknown_execution_reason), false, unknown_execution_message(id)});
       });
 }
 

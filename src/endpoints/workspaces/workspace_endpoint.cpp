@@ -19,10 +19,10 @@ void WorkspaceEndpoint::admit(const AdmissionRequest& request, AdmissionDone don
                    [done = std::move(done), admission = std::move(admission),
                     workspace_id](std::optional<bool> is_member) mutable {
                      if (!is_member) {
-                       admission.refusal_reason = "Membership check failed";
-                       admission.refusal_message = protocol::error_message(
-                           "internal_error", "Could not check workspace membership; please retry");
-                     } else if (!*is_member) {
+                       return done(Admission::storage_unavailable(protocol::error_message(
+                           "internal_error", "Could not check workspace membership; please retry")));
+                     }
+                     if (!*is_member) {
                        spdlog::info("workspace {} refused {}: not a member", workspace_id, admission.user_id);
                        admission.refusal_reason = std::string(not_a_member_close_reason);
                        admission.refusal_message = not_a_member_message(workspace_id);
