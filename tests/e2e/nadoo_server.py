@@ -21,6 +21,8 @@ import jwt
 
 REPO = Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("NADOO_BINARY", str(REPO / "build" / "nadoo-realtime"))
+# A sanitizer build (tests/CMakeLists.txt): its memory figures are the sanitizer's, not ours.
+SANITIZED = os.environ.get("NADOO_SANITIZED") == "1"
 JWT_SECRET = "e2e-test-secret-not-for-production"
 API_KEY = "nai-e2e-test-key"
 STARTUP_TIMEOUT_SECONDS = 15

@@ -27,6 +27,8 @@ export const BINARY = process.env.NADOO_BINARY
   ? path.resolve(process.env.NADOO_BINARY)
   : path.resolve(here, '../../build/nadoo-realtime');
 
+/** A sanitizer build (tests/CMakeLists.txt): its memory figures are the sanitizer's, not ours. */
+export const SANITIZED = process.env.NADOO_SANITIZED === '1';
 export const JWT_SECRET = 'node-e2e-secret-' + randomBytes(8).toString('hex');
 export const API_KEY = 'nai-node-e2e-' + randomBytes(8).toString('hex');
 
