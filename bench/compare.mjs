@@ -1,0 +1,197 @@
+// bench/compare: every workload against nadoo-realtime and each peer, in one
+// run, alternating servers round by round, each server on CPU 1 and the C++
+// generator (build/nadoo-bench) on CPU 0. Writes bench/results/DATE.md (tables
+// and the exact commands) and bench/results/latest.json. See bench/README.md.
+// Secrets are random per run, passed through the environment, never written.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const { values: options } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    servers: { type: 'string' },
+    workloads: { type: 'string' },
+    port: { type: 'string', default: '18780' },
+  },
+});
+
+const all_servers = ['nadoo-realtime', 'uws', 'node-ws', 'python-websockets', 'fastapi'];
+const servers = options.servers ? options.servers.split(',') : all_servers;
+const port = Number(options.port);
+const rounds = Number(options.rounds ?? (options.quick ? 1 : 3));
+// Sizes: --quick finishes in under 3 minutes on this machine; the full run is
+// what the issue's targets are measured at (19,000 idle connections: the
+// open-file limit of 20,000 per process, with room for the rest).
+const sizes = options.quick
+  ? { idle: 2000, connect: 2000, members: 200, events: 500 }
+  : { idle: 19000, connect: 10000, members: 1000, events: 2000 };
+
+/** What each workload reports, and which of its figures is the headline. */
+const workloads = {
+  fanout: {
+    unit: 'deliveries/s',
+    higher_is_better: true,
+    headline: 'deliveries_per_second',
+    args: ['--members', sizes.members, '--events', sizes.events],
+    deadline_seconds: 120,
+  },
+  idle: {
+    unit: 'KiB of server RSS per idle connection',
+    higher_is_better: false,
+    headline: 'server_rss_per_connection_kib',
+    args: ['--connections', sizes.idle, '--in-flight', 200, '--workspaces', 300, '--hold-seconds', 2],
+    deadline_seconds: 170,
+  },
+  connect: {
+    unit: 'handshakes/s with token verification',
+    higher_is_better: true,
+    headline: 'connects_per_second',
+    args: ['--connections', sizes.connect, '--in-flight', 200, '--workspaces', 300],
+    deadline_seconds: 120,
+  },
+};
+const chosen_workloads = options.workloads ? options.workloads.split(',') : Object.keys(workloads);
+for (const name of chosen_workloads) if (!workloads[name]) throw new Error(`unknown workload ${name}`);
+for (const name of servers) if (!all_servers.includes(name)) throw new Error(`unknown server ${name}`);
+
+const jwt_secret = randomBytes(32).toString('hex');
+const api_key = `nai-bench-${randomBytes(16).toString('hex')}`;
+const work_dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+
+/** The command that starts `server` on the port, pinned to CPU 1. */
+function server_command(server) {
+  if (server === 'nadoo-realtime') {
+    return ['taskset', '-c', '1', 'build/nadoo-realtime', 'serve', '--port', String(port), '--io-threads', '1',
+      '--data-dir', join(work_dir, 'data'), '--log-level', 'warn', '--max-connections', '19500',
+      // A publisher sending flat out is the workload: the per-connection rate limit is lifted.
+      '--workspace-rate-limit-events-per-second', '1000000', '--workspace-rate-limit-burst-events', '1000000'];
+  }
+  return ['taskset', '-c', '1', 'bench/peers/start', server, String(port)];
+}
+
+async function await_health(child) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} at start`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error('server did not answer /healthz within 10 s');
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (await Promise.race([exited.then(() => true), sleep(15000).then(() => false)])) return;
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** One workload against one server: a fresh server each time, so no run inherits another's memory. */
+async function run_one(workload, server) {
+  rmSync(join(work_dir, 'data'), { recursive: true, force: true });
+  const command = server_command(server);
+  const child = spawn(command[0], command.slice(1), {
+    env: { ...process.env, JWT_SECRET: jwt_secret, NADOO_API_KEYS: api_key },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let server_errors = '';
+  child.stderr.on('data', (chunk) => (server_errors = (server_errors + chunk).slice(-2000)));
+  try {
+    await await_health(child);
+    const spec = workloads[workload];
+    const out = join(work_dir, 'figures.json');
+    const generator = ['taskset', '-c', '0', 'build/nadoo-bench', workload, '--port', String(port),
+      '--server-pid', String(child.pid), '--deadline-seconds', String(spec.deadline_seconds), ...spec.args.map(String),
+      ...(server === 'nadoo-realtime' ? ['--membership'] : []), '--out', out];
+    const result = spawnSync(generator[0], generator.slice(1), {
+      env: { ...process.env, BENCH_JWT_SECRET: jwt_secret, BENCH_API_KEY: api_key },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: (spec.deadline_seconds + 10) * 1000,
+    });
+    let report = { status: `generator exit ${result.status ?? result.signal}`, figures: {}, problems: [] };
+    try {
+      report = JSON.parse(readFileSync(out, 'utf8'));
+    } catch {
+      report.problems.push('no figures written');
+    }
+    rmSync(out, { force: true });
+    return { report, generator_command: generator.join(' '), server_command: command.join(' ').replace(work_dir, '<tmp>') };
+  } finally {
+    await stop(child);
+    if (server_errors.trim()) process.stderr.write(`${server} stderr (last lines):\n${server_errors}\n`);
+  }
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+};
+const round2 = (value) => (value === null ? null : Number(value.toFixed(2)));
+
+const started = Date.now();
+const runs = {}; // workload -> server -> [result]
+for (const workload of chosen_workloads) {
+  runs[workload] = {};
+  for (let round = 1; round <= rounds; round++) {
+    for (const server of servers) {
+      process.stderr.write(`compare: ${workload} round ${round}/${rounds} against ${server}\n`);
+      const result = await run_one(workload, server);
+      (runs[workload][server] ??= []).push(result);
+    }
+  }
+}
+rmSync(work_dir, { recursive: true, force: true });
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`;
+const latest = { machine, date: new Date().toISOString(), quick: options.quick, rounds, workloads: {} };
+let markdown = `# bench/compare — ${latest.date.slice(0, 10)}${options.quick ? ' (--quick)' : ''}\n\n` +
+  `Machine: ${machine}. Each server alone on CPU 1 (\`taskset -c 1\`; nadoo-realtime with one I/O thread), ` +
+  `the generator \`build/nadoo-bench\` on CPU 0; servers alternate within each round; median of ${rounds} round(s).\n\n` +
+  `Command: \`bench/compare${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` ` +
+  `(${Math.round((Date.now() - started) / 1000)} s)\n`;
+const problems = [];
+for (const workload of chosen_workloads) {
+  const spec = workloads[workload];
+  const entry = { unit: spec.unit, higher_is_better: spec.higher_is_better, servers: {}, details: {} };
+  markdown += `\n## ${workload} (${spec.unit}, ${spec.higher_is_better ? 'higher' : 'lower'} is better)\n\n` +
+    '| server | median | ratio nadoo / server | server CPU % | generator CPU % | p99 ms | status |\n|---|---|---|---|---|---|---|\n';
+  const ours = median(runs[workload]['nadoo-realtime']?.map((r) => r.report.figures[spec.headline]) ?? []);
+  for (const server of servers) {
+    const results = runs[workload][server];
+    const figure = (name) => median(results.map((r) => r.report.figures[name]));
+    const value = figure(spec.headline);
+    entry.servers[server] = round2(value);
+    entry.details[server] = results.map((r) => ({ status: r.report.status, figures: r.report.figures, problems: r.report.problems }));
+    for (const r of results) for (const p of r.report.problems ?? []) problems.push(`${workload} / ${server}: ${p}`);
+    const ratio = ours !== null && value ? (spec.higher_is_better ? ours / value : value / ours) : null;
+    const p99 = figure('latency_ms_p99') ?? figure('connect_ms_p99');
+    markdown += `| ${server} | ${value === null ? '—' : round2(value).toLocaleString('en-US')} | ` +
+      `${server === 'nadoo-realtime' || ratio === null ? '—' : round2(ratio)} | ${round2(figure('server_cpu_percent')) ?? '—'} | ` +
+      `${round2(figure('generator_cpu_percent')) ?? '—'} | ${round2(p99) ?? '—'} | ${results.map((r) => r.report.status).join(', ')} |\n`;
+  }
+  const example = runs[workload]['nadoo-realtime']?.[0] ?? Object.values(runs[workload])[0][0];
+  markdown += `\nGenerator: \`BENCH_JWT_SECRET=<random> BENCH_API_KEY=<random> ${example.generator_command.replace(/--server-pid \d+/, '--server-pid <pid>').replace(/--out \S+/, '--out <tmp>')}\`\n`;
+  for (const server of servers) {
+    markdown += `- ${server}: \`JWT_SECRET=<random> ${runs[workload][server][0].server_command}\`\n`;
+  }
+  latest.workloads[workload] = entry;
+}
+if (problems.length) markdown += `\n## Problems\n\n${problems.map((p) => `- ${p}`).join('\n')}\n`;
+
+writeFileSync('bench/results/latest.json', `${JSON.stringify(latest, null, 2)}\n`);
+const dated = `bench/results/${latest.date.slice(0, 10)}${options.quick ? '-quick' : ''}.md`;
+writeFileSync(dated, markdown);
+process.stdout.write(`${markdown}\nwritten: ${dated}, bench/results/latest.json\n`);
+process.exitCode = problems.length ? 1 : 0;
