@@ -26,8 +26,8 @@ std::atomic<hub::ConnectionId> next_connection_id{1};
 
 class WebSocketSession final : public hub::Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(beast::tcp_stream stream, WebSocketRoute route, TransportContext& context)
-      : ws_(std::move(stream)),
+  WebSocketSession(net::ip::tcp::socket socket, WebSocketRoute route, TransportContext& context)
+      : ws_(std::move(socket)),
         id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
         route_(std::move(route)),
         endpoint_(context.endpoint_for(route_.family)),
@@ -234,7 +234,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     if (close_deadline_) close_deadline_->cancel();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<net::ip::tcp::socket> ws_;
   beast::flat_buffer read_buffer_;
   const hub::ConnectionId id_;
   const WebSocketRoute route_;
@@ -252,9 +252,9 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
 
 }  // namespace
 
-void start_websocket_session(beast::tcp_stream stream, UpgradeRequest request, WebSocketRoute route,
+void start_websocket_session(net::ip::tcp::socket socket, UpgradeRequest request, WebSocketRoute route,
                              std::optional<std::string> token, TransportContext& context) {
-  std::make_shared<WebSocketSession>(std::move(stream), std::move(route), context)
+  std::make_shared<WebSocketSession>(std::move(socket), std::move(route), context)
       ->start(std::move(request), std::move(token));
 }
 
