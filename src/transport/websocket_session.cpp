@@ -2,10 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "transport/outbound_queue.hpp"
@@ -18,9 +19,15 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using hub::CloseCode;
 
-/// A read buffer grown past this by one large message is released rather than
-/// kept by an idle connection.
-constexpr std::size_t retained_read_buffer_bytes = 16 * 1024;
+/// Every message's first bytes are read into a buffer of this size inside the
+/// session, so an idle connection keeps no read buffer on the heap (Beast's
+/// async_read kept a 1.5 KiB one prepared per connection). Short messages
+/// (pings, presence, small events) need no allocation at all; a longer one
+/// costs one allocation while it is read.
+constexpr std::size_t first_read_bytes = 128;
+/// The rest of a longer message is read in steps of at least this size,
+/// doubling with the message, so a large message takes few reads.
+constexpr std::size_t min_rest_read_bytes = 1024;
 
 std::atomic<hub::ConnectionId> next_connection_id{1};
 
@@ -126,23 +133,49 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     read_next();
   }
 
+  /// Waits for the next message with only the session's own small buffer;
+  /// Beast still applies read_message_max to the whole message, over any
+  /// number of frames.
   void read_next() {
-    ws_.async_read(read_buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+    ws_.async_read_some(net::buffer(first_read_),
+                        beast::bind_front_handler(&WebSocketSession::on_first_read, shared_from_this()));
   }
 
-  void on_read(beast::error_code error, std::size_t bytes) {
+  void on_first_read(beast::error_code error, std::size_t bytes) {
     if (error) return on_read_ended(error);
+    if (ws_.is_message_done()) return on_message({first_read_.data(), bytes});
+    long_message_.assign(first_read_.data(), bytes);
+    read_rest();
+  }
+
+  /// A message longer than first_read_ goes into long_message_, which is
+  /// released once the message has been handled.
+  void read_rest() {
+    const auto have = long_message_.size();
+    const auto step = std::max(min_rest_read_bytes, have);
+    long_message_.resize(have + step);
+    ws_.async_read_some(net::buffer(long_message_.data() + have, step),
+                        [self = shared_from_this(), have](beast::error_code error, std::size_t bytes) {
+                          self->on_rest_read(error, have + bytes);
+                        });
+  }
+
+  void on_rest_read(beast::error_code error, std::size_t message_bytes) {
+    if (error) return on_read_ended(error);
+    long_message_.resize(message_bytes);
+    if (!ws_.is_message_done()) return read_rest();
+    const std::string message = std::exchange(long_message_, {});
+    on_message(message);
+  }
+
+  void on_message(std::string_view message) {
     auto& metrics = context_.metrics;
     metrics.messages_received_total.fetch_add(1, std::memory_order_relaxed);
-    metrics.bytes_received_total.fetch_add(bytes, std::memory_order_relaxed);
+    metrics.bytes_received_total.fetch_add(message.size(), std::memory_order_relaxed);
     if (state_ == State::open) {
-      const std::string_view message(static_cast<const char*>(read_buffer_.data().data()),
-                                     read_buffer_.size());
       endpoint_.on_message(shared_from_this(), message,
                            ws_.got_text() ? hub::MessageKind::text : hub::MessageKind::binary);
     }
-    read_buffer_.consume(read_buffer_.size());
-    if (read_buffer_.capacity() > retained_read_buffer_bytes) read_buffer_ = beast::flat_buffer();
     read_next();
   }
 
@@ -235,7 +268,8 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   }
 
   websocket::stream<net::ip::tcp::socket> ws_;
-  beast::flat_buffer read_buffer_;
+  std::array<char, first_read_bytes> first_read_;
+  std::string long_message_;
   const hub::ConnectionId id_;
   const WebSocketRoute route_;
   std::string user_id_;

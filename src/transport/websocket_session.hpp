@@ -17,7 +17,8 @@ using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_bo
 /// admit the connection, and serves it until it closes. The WebSocket stream
 /// runs its own handshake and idle timeouts, so it takes the bare socket: a
 /// beast::tcp_stream would keep three more timers per idle connection.
-void start_websocket_session(boost::asio::ip::tcp::socket socket, UpgradeRequest request, WebSocketRoute route,
-                             std::optional<std::string> token, TransportContext& context);
+void start_websocket_session(boost::asio::ip::tcp::socket socket, UpgradeRequest request,
+                             WebSocketRoute route, std::optional<std::string> token,
+                             TransportContext& context);
 
 }  // namespace nadoo::transport
