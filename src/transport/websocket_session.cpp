@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <memory>
 
 #include "transport/outbound_queue.hpp"
 
@@ -223,11 +224,11 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
       ws_.text(next->kind == hub::MessageKind::text);
       ws_.async_write(net::buffer(*next->payload),
                       beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-    } else if (pending_close_) {
+    } else if (closing_ && closing_->frame) {
       writing_ = true;  // the close frame is the last write
-      ws_.async_close(*pending_close_,
+      ws_.async_close(*closing_->frame,
                       [self = shared_from_this()](beast::error_code) { self->cancel_deadline(); });
-      pending_close_.reset();
+      closing_->frame.reset();
     }
   }
 
@@ -246,7 +247,8 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     state_ = State::closing;
     close_code_ = static_cast<unsigned>(code);
     if (discard_queued) outbound_.discard_unsent(writing_);
-    pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    closing_ = std::make_unique<Closing>(ws_.get_executor());
+    closing_->frame = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
     arm_close_deadline();
     if (!writing_) write_next();
   }
@@ -254,9 +256,8 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   /// A peer that stopped reading never lets the close frame out; after the
   /// handshake timeout the socket is shut regardless.
   void arm_close_deadline() {
-    close_deadline_.emplace(ws_.get_executor());
-    close_deadline_->expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
-    close_deadline_->async_wait([weak = weak_from_this()](beast::error_code error) {
+    closing_->deadline.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
+    closing_->deadline.async_wait([weak = weak_from_this()](beast::error_code error) {
       auto self = weak.lock();
       if (error || !self) return;
       beast::get_lowest_layer(self->ws_).close();
@@ -264,7 +265,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   }
 
   void cancel_deadline() {
-    if (close_deadline_) close_deadline_->cancel();
+    if (closing_) closing_->deadline.cancel();
   }
 
   websocket::stream<net::ip::tcp::socket> ws_;
@@ -276,8 +277,14 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   endpoints::Endpoint& endpoint_;
   TransportContext& context_;
   OutboundQueue outbound_;
-  std::optional<websocket::close_reason> pending_close_;
-  std::optional<net::steady_timer> close_deadline_;
+  /// What only a connection we close needs: allocated when the close starts,
+  /// so that an idle connection does not carry it (about 280 bytes).
+  struct Closing {
+    explicit Closing(const net::any_io_executor& executor) : deadline(executor) {}
+    std::optional<websocket::close_reason> frame;  // until the close frame is written
+    net::steady_timer deadline;
+  };
+  std::unique_ptr<Closing> closing_;
   State state_ = State::handshake;
   unsigned close_code_ = 0;
   bool accepted_ = false;
