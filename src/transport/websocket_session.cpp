@@ -278,7 +278,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   TransportContext& context_;
   OutboundQueue outbound_;
   /// What only a connection we close needs: allocated when the close starts,
-  /// so that an idle connection does not carry it (about 280 bytes).
+  /// so that an idle connection does not carry it (about 260 bytes).
   struct Closing {
     explicit Closing(const net::any_io_executor& executor) : deadline(executor) {}
     std::optional<websocket::close_reason> frame;  // until the close frame is written
