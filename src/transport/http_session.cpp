@@ -80,8 +80,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     auto token = target.query_value("token");
     if (!token) token = bearer_token(request);
-    stream_.expires_never();  // the WebSocket stream runs its own timeouts
-    start_websocket_session(std::move(stream_), std::move(request), std::get<WebSocketRoute>(route),
+    start_websocket_session(stream_.release_socket(), std::move(request), std::get<WebSocketRoute>(route),
                             std::move(token), context_);
   }
 

@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <memory>
 
 #include "transport/outbound_queue.hpp"
 
@@ -18,16 +20,22 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using hub::CloseCode;
 
-/// A read buffer grown past this by one large message is released rather than
-/// kept by an idle connection.
-constexpr std::size_t retained_read_buffer_bytes = 16 * 1024;
+/// Every message's first bytes are read into a buffer of this size inside the
+/// session, so an idle connection keeps no read buffer on the heap (Beast's
+/// async_read kept a 1.5 KiB one prepared per connection). Short messages
+/// (pings, presence, small events) need no allocation at all; a longer one
+/// costs one allocation while it is read.
+constexpr std::size_t first_read_bytes = 128;
+/// The rest of a longer message is read in steps of at least this size,
+/// doubling with the message, so a large message takes few reads.
+constexpr std::size_t min_rest_read_bytes = 1024;
 
 std::atomic<hub::ConnectionId> next_connection_id{1};
 
 class WebSocketSession final : public hub::Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(beast::tcp_stream stream, WebSocketRoute route, TransportContext& context)
-      : ws_(std::move(stream)),
+  WebSocketSession(net::ip::tcp::socket socket, WebSocketRoute route, TransportContext& context)
+      : ws_(std::move(socket)),
         id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
         route_(std::move(route)),
         endpoint_(context.endpoint_for(route_.family)),
@@ -126,23 +134,49 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     read_next();
   }
 
+  /// Waits for the next message with only the session's own small buffer;
+  /// Beast still applies read_message_max to the whole message, over any
+  /// number of frames.
   void read_next() {
-    ws_.async_read(read_buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+    ws_.async_read_some(net::buffer(first_read_),
+                        beast::bind_front_handler(&WebSocketSession::on_first_read, shared_from_this()));
   }
 
-  void on_read(beast::error_code error, std::size_t bytes) {
+  void on_first_read(beast::error_code error, std::size_t bytes) {
     if (error) return on_read_ended(error);
+    if (ws_.is_message_done()) return on_message({first_read_.data(), bytes});
+    long_message_.assign(first_read_.data(), bytes);
+    read_rest();
+  }
+
+  /// A message longer than first_read_ goes into long_message_, which is
+  /// released once the message has been handled.
+  void read_rest() {
+    const auto have = long_message_.size();
+    const auto step = std::max(min_rest_read_bytes, have);
+    long_message_.resize(have + step);
+    ws_.async_read_some(net::buffer(long_message_.data() + have, step),
+                        [self = shared_from_this(), have](beast::error_code error, std::size_t bytes) {
+                          self->on_rest_read(error, have + bytes);
+                        });
+  }
+
+  void on_rest_read(beast::error_code error, std::size_t message_bytes) {
+    if (error) return on_read_ended(error);
+    long_message_.resize(message_bytes);
+    if (!ws_.is_message_done()) return read_rest();
+    const std::string message = std::exchange(long_message_, {});
+    on_message(message);
+  }
+
+  void on_message(std::string_view message) {
     auto& metrics = context_.metrics;
     metrics.messages_received_total.fetch_add(1, std::memory_order_relaxed);
-    metrics.bytes_received_total.fetch_add(bytes, std::memory_order_relaxed);
+    metrics.bytes_received_total.fetch_add(message.size(), std::memory_order_relaxed);
     if (state_ == State::open) {
-      const std::string_view message(static_cast<const char*>(read_buffer_.data().data()),
-                                     read_buffer_.size());
       endpoint_.on_message(shared_from_this(), message,
                            ws_.got_text() ? hub::MessageKind::text : hub::MessageKind::binary);
     }
-    read_buffer_.consume(read_buffer_.size());
-    if (read_buffer_.capacity() > retained_read_buffer_bytes) read_buffer_ = beast::flat_buffer();
     read_next();
   }
 
@@ -190,11 +224,11 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
       ws_.text(next->kind == hub::MessageKind::text);
       ws_.async_write(net::buffer(*next->payload),
                       beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-    } else if (pending_close_) {
+    } else if (closing_ && closing_->frame) {
       writing_ = true;  // the close frame is the last write
-      ws_.async_close(*pending_close_,
+      ws_.async_close(*closing_->frame,
                       [self = shared_from_this()](beast::error_code) { self->cancel_deadline(); });
-      pending_close_.reset();
+      closing_->frame.reset();
     }
   }
 
@@ -213,7 +247,8 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     state_ = State::closing;
     close_code_ = static_cast<unsigned>(code);
     if (discard_queued) outbound_.discard_unsent(writing_);
-    pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    closing_ = std::make_unique<Closing>(ws_.get_executor());
+    closing_->frame = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
     arm_close_deadline();
     if (!writing_) write_next();
   }
@@ -221,9 +256,8 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   /// A peer that stopped reading never lets the close frame out; after the
   /// handshake timeout the socket is shut regardless.
   void arm_close_deadline() {
-    close_deadline_.emplace(ws_.get_executor());
-    close_deadline_->expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
-    close_deadline_->async_wait([weak = weak_from_this()](beast::error_code error) {
+    closing_->deadline.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
+    closing_->deadline.async_wait([weak = weak_from_this()](beast::error_code error) {
       auto self = weak.lock();
       if (error || !self) return;
       beast::get_lowest_layer(self->ws_).close();
@@ -231,19 +265,26 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   }
 
   void cancel_deadline() {
-    if (close_deadline_) close_deadline_->cancel();
+    if (closing_) closing_->deadline.cancel();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer read_buffer_;
+  websocket::stream<net::ip::tcp::socket> ws_;
+  std::array<char, first_read_bytes> first_read_;
+  std::string long_message_;
   const hub::ConnectionId id_;
   const WebSocketRoute route_;
   std::string user_id_;
   endpoints::Endpoint& endpoint_;
   TransportContext& context_;
   OutboundQueue outbound_;
-  std::optional<websocket::close_reason> pending_close_;
-  std::optional<net::steady_timer> close_deadline_;
+  /// What only a connection we close needs: allocated when the close starts,
+  /// so that an idle connection does not carry it (about 260 bytes).
+  struct Closing {
+    explicit Closing(const net::any_io_executor& executor) : deadline(executor) {}
+    std::optional<websocket::close_reason> frame;  // until the close frame is written
+    net::steady_timer deadline;
+  };
+  std::unique_ptr<Closing> closing_;
   State state_ = State::handshake;
   unsigned close_code_ = 0;
   bool accepted_ = false;
@@ -252,9 +293,9 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
 
 }  // namespace
 
-void start_websocket_session(beast::tcp_stream stream, UpgradeRequest request, WebSocketRoute route,
+void start_websocket_session(net::ip::tcp::socket socket, UpgradeRequest request, WebSocketRoute route,
                              std::optional<std::string> token, TransportContext& context) {
-  std::make_shared<WebSocketSession>(std::move(stream), std::move(route), context)
+  std::make_shared<WebSocketSession>(std::move(socket), std::move(route), context)
       ->start(std::move(request), std::move(token));
 }
 
