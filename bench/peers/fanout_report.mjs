@@ -1,13 +1,13 @@
 // Report writer of bench/peers/fanout: the peers' workspace-fanout figures in
 // one table, each peer's library version and exact commands, optionally
 // beside an earlier nadoo-realtime result, to bench/results/peers-fanout-DATE-HHMM.{json,md}.
-// Usage: node fanout_report.mjs WORK_DIR RESULTS_DIR REFERENCE.json|'' PEER…   (BENCH_COMMAND: the driver's command)
+// Usage: node fanout_report.mjs WORK_DIR RESULTS_DIR REFERENCE.json,…|'' PEER…   (BENCH_COMMAND: the driver's command)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { machine_description, machine_markdown, show, write_result_files } from '../load/bench_common.mjs';
 
-const [work_dir, results_dir, reference_path, ...peers] = process.argv.slice(2);
+const [work_dir, results_dir, reference_paths, ...peers] = process.argv.slice(2);
 const date = new Date().toISOString();
 
 const npm_version = (peer, name) =>
@@ -34,13 +34,14 @@ const runs = peers.map((peer) => {
     settings: raw.settings,
     server_command: read_text(`server-command-${peer}`),
     generator_command: read_text(`generator-command-${peer}`),
+    load_average_1min_before: Number(read_text(`load-before-${peer}`)),
   };
 });
-if (reference_path) {
+for (const reference_path of reference_paths.split(',').filter(Boolean).reverse()) {
   const reference = JSON.parse(readFileSync(reference_path, 'utf8'));
   runs.unshift({
-    server: 'nadoo-realtime',
-    library: `${reference.server_version}, earlier run: ${basename(reference_path)}`,
+    server: `nadoo-realtime (${basename(reference_path, '.json')})`,
+    library: `${reference.server_version}, run by bench/workspace_fanout.sh at ${reference.date}`,
     status: reference.status,
     problems: reference.problems,
     figures: reference.figures,
@@ -60,10 +61,11 @@ const columns = [
   ['generator CPU %', 'generator_cpu_percent'],
   ['server RSS after, KiB', 'server_rss_after_kib'],
 ];
+const row_of = (run) => [...columns.map(([, field]) => run.figures[field]), run.load_average_1min_before];
 const table = [
-  `| server | status | ${columns.map(([title]) => title).join(' | ')} |`,
-  `|---|---|${columns.map(() => '---:').join('|')}|`,
-  ...runs.map((run) => `| ${run.server} | ${run.status} | ${columns.map(([, field]) => show(run.figures[field])).join(' | ')} |`),
+  `| server | status | ${columns.map(([title]) => title).join(' | ')} | load avg before |`,
+  `|---|---|${columns.map(() => '---:').join('|')}|---:|`,
+  ...runs.map((run) => `| ${run.server} | ${run.status} | ${row_of(run).map(show).join(' | ')} |`),
 ].join('\n');
 const details = runs
   .map(
