@@ -1,0 +1,58 @@
+// connect: handshakes per second with token verification, K in flight, each
+// counted at the server's `connected` message and then closed with 1000.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "held_connections.hpp"
+#include "proc_readings.hpp"
+#include "workload_run.hpp"
+#include "workloads.hpp"
+
+namespace nadoo::bench {
+
+WorkloadReport run_connect(const BenchOptions& options) {
+  WorkloadRun run(options);
+  run.report.settings["connections"] = options.connections;
+  run.report.settings["in_flight"] = options.handshakes_in_flight;
+  run.report.settings["workspaces"] = options.workspaces;
+  auto& figures = run.report.figures;
+
+  IoThreads threads(options.threads);  // first: stopped before the rest goes
+  const std::vector<Membership> users = spread_users(options.connections, options.workspaces);
+  CloseTally closes;
+  // The close runs beside the next handshake, so that K counts handshakes only.
+  ConnectionDialer dialer(
+      threads, {options.target, connection_paths(options, users), options.handshakes_in_flight},
+      [&closes](std::shared_ptr<BenchConnection> connection, unsigned) -> boost::asio::awaitable<void> {
+        const auto executor = connection->get_executor();
+        boost::asio::co_spawn(executor, close_and_count(std::move(connection), closes),
+                              boost::asio::detached);
+        co_return;
+      });
+
+  if (run.add_memberships(threads, users)) {
+    const auto server_cpu_before = process_cpu_seconds(options.server_pid);
+    const double own_cpu_before = own_cpu_seconds();
+    dialer.start();
+    if (run.await(dialer.attempts(), dialer.planned(), "connecting") && dialer.connected() > 0) {
+      const double seconds = dialer.seconds_to_last_connected();
+      figures["seconds"] = seconds;
+      figures["connects_per_second"] = dialer.connected() / seconds;
+      figures["server_cpu_percent"] =
+          cpu_percent(server_cpu_before, process_cpu_seconds(options.server_pid), seconds);
+      figures["generator_cpu_percent"] = cpu_percent(own_cpu_before, own_cpu_seconds(), seconds);
+      run.await(closes.done, dialer.connected(), "closing");
+    }
+  }
+  threads.stop();
+  add_connect_figures(dialer, run.report);
+  figures["clean_closes"] = closes.clean.load();
+  figures["unclean_closes"] = closes.unclean.load();
+  if (closes.unclean.load() > 0) {
+    run.report.problems.push_back(std::to_string(closes.unclean.load()) + " closes were not clean");
+  }
+  return std::move(run.report);
+}
+
+}  // namespace nadoo::bench
