@@ -63,8 +63,9 @@ boost::asio::awaitable<void> ConnectionDialer::dial(unsigned thread_index) {
                           std::chrono::duration_cast<std::chrono::microseconds>(now - opened_at).count());
     last_connected_ticks_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
     connected_.fetch_add(1);
-    attempts_.add();
     co_await on_connected_(std::move(connection), thread_index);
+    // Counted once the workload has the connection: the main thread may use it then.
+    attempts_.add();
   }
 }
 

@@ -40,7 +40,7 @@ class ConnectionDialer {
   ConnectionDialer(IoThreads& threads, DialPlan plan, ConnectedHandler on_connected);
 
   /// Main thread: starts the dialers; attempts() counts each connection that
-  /// connected or failed.
+  /// failed, or connected and went through the ConnectedHandler.
   void start();
   CompletionCounter& attempts() { return attempts_; }
   std::size_t planned() const { return plan_.paths.size(); }

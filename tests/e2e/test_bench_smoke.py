@@ -23,7 +23,7 @@ def server(tmp_path_factory):
 
 
 def run_bench(*args, env=None):
-    environment = dict(os.environ, BENCH_JWT_SECRET=JWT_SECRET, BENCH_API_KEY=API_KEY, **(env or {}))
+    environment = {**os.environ, "BENCH_JWT_SECRET": JWT_SECRET, "BENCH_API_KEY": API_KEY, **(env or {})}
     completed = subprocess.run([BENCH, *args], env=environment, capture_output=True, text=True, timeout=60)
     assert JWT_SECRET not in completed.stdout + completed.stderr
     assert API_KEY not in completed.stdout + completed.stderr
