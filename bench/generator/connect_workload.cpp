@@ -4,8 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "cpu_span.hpp"
 #include "held_connections.hpp"
-#include "proc_readings.hpp"
 #include "workload_run.hpp"
 #include "workloads.hpp"
 
@@ -32,16 +32,13 @@ WorkloadReport run_connect(const BenchOptions& options) {
       });
 
   if (run.add_memberships(threads, users)) {
-    const auto server_cpu_before = process_cpu_seconds(options.server_pid);
-    const double own_cpu_before = own_cpu_seconds();
+    const CpuSpan cpu_span(options.server_pid);
     dialer.start();
     if (run.await(dialer.attempts(), dialer.planned(), "connecting") && dialer.connected() > 0) {
       const double seconds = dialer.seconds_to_last_connected();
       figures["seconds"] = seconds;
       figures["connects_per_second"] = dialer.connected() / seconds;
-      figures["server_cpu_percent"] =
-          cpu_percent(server_cpu_before, process_cpu_seconds(options.server_pid), seconds);
-      figures["generator_cpu_percent"] = cpu_percent(own_cpu_before, own_cpu_seconds(), seconds);
+      cpu_span.add_figures(figures, seconds);
       run.await(closes.done, dialer.connected(), "closing");
     }
   }

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cpu_span.hpp"
 #include "fanout_event.hpp"
 #include "held_connections.hpp"
 #include "proc_readings.hpp"
@@ -153,18 +154,12 @@ WorkloadReport run_fanout(const BenchOptions& options) {
 
   if (ready) {
     const auto rss_before_kib = resident_kib(options.server_pid);
-    const auto server_cpu_before = process_cpu_seconds(options.server_pid);
-    const double own_cpu_before = own_cpu_seconds();
-    const auto cpu_span_started = std::chrono::steady_clock::now();
+    const CpuSpan cpu_span(options.server_pid);
     boost::asio::co_spawn(publisher->get_executor(),
                           publish(publisher, options.events, options.rate_events_per_second, publication),
                           boost::asio::detached);
     const bool all_delivered = run.await(deliveries.delivered, deliveries_expected, "delivering");
-    const double cpu_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - cpu_span_started).count();
-    figures["server_cpu_percent"] =
-        cpu_percent(server_cpu_before, process_cpu_seconds(options.server_pid), cpu_seconds);
-    figures["generator_cpu_percent"] = cpu_percent(own_cpu_before, own_cpu_seconds(), cpu_seconds);
+    cpu_span.add_figures(figures);
     const auto rss_after_kib = resident_kib(options.server_pid);
     figures["server_rss_before_kib"] = rss_before_kib ? boost::json::value(*rss_before_kib) : nullptr;
     figures["server_rss_after_kib"] = rss_after_kib ? boost::json::value(*rss_after_kib) : nullptr;

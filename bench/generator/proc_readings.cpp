@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -37,6 +38,22 @@ std::optional<double> process_cpu_seconds(int pid) {
   return static_cast<double>(user_ticks + system_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+std::optional<double> process_runqueue_wait_seconds(int pid) {
+  if (pid <= 0) return std::nullopt;
+  std::error_code error;
+  std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", error);
+  if (error) return std::nullopt;
+  double waited_seconds = 0;
+  for (const auto& task : tasks) {
+    // schedstat: time on a core, time waiting on a run queue (both ns), timeslices.
+    std::ifstream schedstat(task.path() / "schedstat");
+    long long running_ns = 0;
+    long long waiting_ns = 0;
+    if (schedstat >> running_ns >> waiting_ns) waited_seconds += waiting_ns / 1e9;
+  }
+  return waited_seconds;
+}
+
 double own_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -55,12 +72,6 @@ boost::json::object tcp_socket_statistics() {
     while (fields >> name >> value) statistics[name == "mem" ? "mem_pages" : name] = value;
   }
   return statistics;
-}
-
-boost::json::value cpu_percent(std::optional<double> cpu_seconds_before,
-                               std::optional<double> cpu_seconds_after, double seconds) {
-  if (!cpu_seconds_before || !cpu_seconds_after || seconds <= 0) return nullptr;
-  return std::round((*cpu_seconds_after - *cpu_seconds_before) / seconds * 1000) / 10;
 }
 
 }  // namespace nadoo::bench
