@@ -13,9 +13,7 @@ namespace nadoo::bench {
 
 WorkloadReport run_connect(const BenchOptions& options) {
   WorkloadRun run(options);
-  run.report.settings["connections"] = options.connections;
-  run.report.settings["in_flight"] = options.handshakes_in_flight;
-  run.report.settings["workspaces"] = options.workspaces;
+  run.add_spread_settings();
   auto& figures = run.report.figures;
 
   IoThreads threads(options.threads);  // first: stopped before the rest goes
@@ -44,11 +42,7 @@ WorkloadReport run_connect(const BenchOptions& options) {
   }
   threads.stop();
   add_connect_figures(dialer, run.report);
-  figures["clean_closes"] = closes.clean.load();
-  figures["unclean_closes"] = closes.unclean.load();
-  if (closes.unclean.load() > 0) {
-    run.report.problems.push_back(std::to_string(closes.unclean.load()) + " closes were not clean");
-  }
+  run.add_close_figures(closes);
   return std::move(run.report);
 }
 

@@ -161,8 +161,8 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     const bool all_delivered = run.await(deliveries.delivered, deliveries_expected, "delivering");
     cpu_span.add_figures(figures);
     const auto rss_after_kib = resident_kib(options.server_pid);
-    figures["server_rss_before_kib"] = rss_before_kib ? boost::json::value(*rss_before_kib) : nullptr;
-    figures["server_rss_after_kib"] = rss_after_kib ? boost::json::value(*rss_after_kib) : nullptr;
+    figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
+    figures["server_rss_after_kib"] = figure_or_null(rss_after_kib);
     if (all_delivered && run.await(publication.finished, 1, "publishing")) {
       const double seconds = (deliveries.last_us() - publication.started_us) / 1e6;
       figures["seconds"] = seconds;
@@ -170,13 +170,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
       figures["events_per_second_published"] =
           options.events / ((publication.ended_us - publication.started_us) / 1e6);
       if (!publication.failure.empty()) run.report.problems.push_back(publication.failure);
-      if (held.dropped() > 0) {
-        run.report.problems.push_back(std::to_string(held.dropped()) + " connections closed by the server");
-      }
-      if (!held.close_all(threads, run.deadline)) {
-        run.report.timed_out = true;
-        run.report.problems.push_back("deadline reached while closing");
-      }
+      run.close_held(held, threads);
     }
   }
   threads.stop();
@@ -184,11 +178,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   figures["deliveries_expected"] = deliveries_expected;
   figures["deliveries"] = deliveries.delivered.count();
   add_percentiles_ms(figures, "latency_ms", deliveries.latencies.sorted(), {0.5, 0.99, 0.999});
-  figures["clean_closes"] = held.closes().clean.load();
-  figures["unclean_closes"] = held.closes().unclean.load();
-  if (held.closes().unclean.load() > 0) {
-    run.report.problems.push_back(std::to_string(held.closes().unclean.load()) + " closes were not clean");
-  }
+  run.add_close_figures(held.closes());
   return std::move(run.report);
 }
 

@@ -13,9 +13,7 @@ namespace nadoo::bench {
 
 WorkloadReport run_idle(const BenchOptions& options) {
   WorkloadRun run(options);
-  run.report.settings["connections"] = options.connections;
-  run.report.settings["in_flight"] = options.handshakes_in_flight;
-  run.report.settings["workspaces"] = options.workspaces;
+  run.add_spread_settings();
   run.report.settings["hold_seconds"] = options.hold_seconds;
   auto& figures = run.report.figures;
 
@@ -45,8 +43,8 @@ WorkloadReport run_idle(const BenchOptions& options) {
           std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                  std::chrono::duration<double>(options.hold_seconds))));
       const auto rss_idle_kib = resident_kib(options.server_pid);
-      figures["server_rss_before_kib"] = rss_before_kib ? boost::json::value(*rss_before_kib) : nullptr;
-      figures["server_rss_idle_kib"] = rss_idle_kib ? boost::json::value(*rss_idle_kib) : nullptr;
+      figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
+      figures["server_rss_idle_kib"] = figure_or_null(rss_idle_kib);
       figures["server_rss_per_connection_kib"] =
           rss_before_kib && rss_idle_kib && dialer.connected() > 0
               ? boost::json::value(static_cast<double>(*rss_idle_kib - *rss_before_kib) / dialer.connected())
@@ -54,19 +52,12 @@ WorkloadReport run_idle(const BenchOptions& options) {
       figures["tcp_sockets_before"] = sockets_before;
       figures["tcp_sockets_idle"] = tcp_socket_statistics();
       figures["open_when_measured"] = held.held() - held.dropped();
-      if (held.dropped() > 0) {
-        run.report.problems.push_back(std::to_string(held.dropped()) + " connections closed by the server");
-      }
-      if (!held.close_all(threads, run.deadline)) {
-        run.report.timed_out = true;
-        run.report.problems.push_back("deadline reached while closing");
-      }
+      run.close_held(held, threads);
     }
   }
   threads.stop();
   add_connect_figures(dialer, run.report);
-  figures["clean_closes"] = held.closes().clean.load();
-  figures["unclean_closes"] = held.closes().unclean.load();
+  run.add_close_figures(held.closes());
   if (held.closes().clean.load() != dialer.planned() && !run.report.timed_out) {
     run.report.problems.push_back("not every connection opened, stayed open and closed cleanly");
   }

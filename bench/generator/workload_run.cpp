@@ -44,6 +44,34 @@ bool WorkloadRun::add_memberships(IoThreads& threads, const std::vector<Membersh
   return outcome.finished_in_time && outcome.failed == 0;
 }
 
+void WorkloadRun::add_spread_settings() {
+  report.settings["connections"] = options.connections;
+  report.settings["in_flight"] = options.handshakes_in_flight;
+  report.settings["workspaces"] = options.workspaces;
+}
+
+void WorkloadRun::close_held(HeldConnections& held, IoThreads& threads) {
+  if (held.dropped() > 0) {
+    report.problems.push_back(std::to_string(held.dropped()) + " connections closed by the server");
+  }
+  if (!held.close_all(threads, deadline)) {
+    report.timed_out = true;
+    report.problems.push_back("deadline reached while closing");
+  }
+}
+
+void WorkloadRun::add_close_figures(const CloseTally& closes) {
+  report.figures["clean_closes"] = closes.clean.load();
+  report.figures["unclean_closes"] = closes.unclean.load();
+  if (closes.unclean.load() > 0) {
+    report.problems.push_back(std::to_string(closes.unclean.load()) + " closes were not clean");
+  }
+}
+
+boost::json::value figure_or_null(const std::optional<std::int64_t>& reading) {
+  return reading ? boost::json::value(*reading) : boost::json::value(nullptr);
+}
+
 std::vector<Membership> spread_users(std::size_t count, std::size_t workspaces) {
   std::vector<Membership> users;
   users.reserve(count);

@@ -4,12 +4,14 @@
 // connect figures.
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "bench_options.hpp"
 #include "completion_counter.hpp"
 #include "connection_dialer.hpp"
+#include "held_connections.hpp"
 #include "io_threads.hpp"
 #include "membership_client.hpp"
 #include "workload_report.hpp"
@@ -27,10 +29,23 @@ struct WorkloadRun {
   /// when any request failed or the deadline came.
   bool add_memberships(IoThreads& threads, const std::vector<Membership>& memberships);
 
+  /// Records --connections, --in-flight and --workspaces (idle, connect).
+  void add_spread_settings();
+
+  /// Notes connections the server dropped, then closes every held connection
+  /// with 1000 by the deadline.
+  void close_held(HeldConnections& held, IoThreads& threads);
+
+  /// clean_closes and unclean_closes; any unclean close is a problem.
+  void add_close_figures(const CloseTally& closes);
+
   const BenchOptions& options;
   const std::chrono::steady_clock::time_point deadline;
   WorkloadReport report;
 };
+
+/// A /proc reading as a figure: null when there was none.
+boost::json::value figure_or_null(const std::optional<std::int64_t>& reading);
 
 /// `count` users `bench-user-N`, user N in workspace `bench-ws-(N mod workspaces)`.
 std::vector<Membership> spread_users(std::size_t count, std::size_t workspaces);
