@@ -46,6 +46,9 @@ using BufferedTcp = beast::buffered_read_stream<beast::tcp_stream, beast::flat_b
 struct BenchConnection::Stream {
   explicit Stream(net::any_io_executor executor) : ws(std::move(executor)) {
     ws.next_layer().capacity(socket_read_bytes);
+    // Reserved now: a recv asks for the buffer's free space, at least 512 bytes,
+    // so an unreserved buffer would read 512 bytes at a time.
+    ws.next_layer().buffer().reserve(socket_read_bytes);
   }
   websocket::stream<BufferedTcp> ws;
   beast::flat_buffer read_buffer;

@@ -2,6 +2,8 @@
 // server's RSS per connection, the kernel's socket memory beside it; then an
 // orderly close of every connection.
 
+#include <unistd.h>
+
 #include <thread>
 
 #include "held_connections.hpp"
@@ -49,6 +51,8 @@ WorkloadReport run_idle(const BenchOptions& options) {
           rss_before_kib && rss_idle_kib && dialer.connected() > 0
               ? boost::json::value(static_cast<double>(*rss_idle_kib - *rss_before_kib) / dialer.connected())
               : nullptr;
+      // The generator's own memory, beside: its read buffers are reserved per connection.
+      figures["generator_rss_kib"] = figure_or_null(resident_kib(getpid()));
       figures["tcp_sockets_before"] = sockets_before;
       figures["tcp_sockets_idle"] = tcp_socket_statistics();
       figures["open_when_measured"] = held.held() - held.dropped();
