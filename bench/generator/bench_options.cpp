@@ -1,0 +1,140 @@
+#include "bench_options.hpp"
+
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+namespace nadoo::bench {
+namespace {
+
+/// Latency samples take 4 bytes each: 100 million deliveries is 400 MB.
+constexpr std::size_t max_recorded_deliveries = 100'000'000;
+
+std::string environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+/// Sockets the workload holds open at once.
+std::size_t sockets_needed(const BenchOptions& options) {
+  switch (options.workload) {
+    case Workload::idle:
+      return options.connections;
+    case Workload::connect:
+      return options.handshakes_in_flight;
+    case Workload::fanout:
+      return options.members + 1;
+  }
+  return 0;
+}
+
+/// Why these options cannot run; "" when they can.
+std::string refusal(const BenchOptions& options) {
+  const std::size_t sockets = sockets_needed(options);
+  if (sockets > max_sockets_per_process) {
+    return "this workload would hold " + std::to_string(sockets) + " sockets open; at most " +
+           std::to_string(max_sockets_per_process) +
+           " per process (the open-file limit is 20,000 here): run several nadoo-bench processes";
+  }
+  rlimit open_files{};
+  getrlimit(RLIMIT_NOFILE, &open_files);
+  if (sockets + options.membership_in_flight + 16 > open_files.rlim_cur) {
+    return "this workload needs " + std::to_string(sockets) + " sockets but `ulimit -n` is " +
+           std::to_string(open_files.rlim_cur);
+  }
+  if (options.workload == Workload::fanout && options.members * options.events > max_recorded_deliveries) {
+    return "members × events is past " + std::to_string(max_recorded_deliveries) +
+           " deliveries, whose latency samples would not fit in memory";
+  }
+  if (options.jwt_secret.empty()) return "BENCH_JWT_SECRET must be set (the tokens' HS256 secret)";
+  if (options.membership && options.api_key.empty()) return "--membership needs BENCH_API_KEY";
+  return "";
+}
+
+}  // namespace
+
+const char* workload_name(Workload workload) {
+  switch (workload) {
+    case Workload::idle:
+      return "idle";
+    case Workload::connect:
+      return "connect";
+    case Workload::fanout:
+      return "fanout";
+  }
+  return "?";
+}
+
+std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit_status) {
+  BenchOptions options;
+  CLI::App app{
+      "nadoo-bench: WebSocket load generator for nadoo-realtime and its peers. Prints one JSON "
+      "document of figures. Secrets come from BENCH_JWT_SECRET and BENCH_API_KEY."};
+  const std::map<std::string, Workload> workloads{
+      {"idle", Workload::idle}, {"connect", Workload::connect}, {"fanout", Workload::fanout}};
+  app.add_option("workload", options.workload, "idle | connect | fanout")
+      ->required()
+      ->transform(CLI::CheckedTransformer(workloads));
+  app.add_option("--host", options.target.host, "server address (loopback only)")
+      ->check(CLI::IsMember({"127.0.0.1"}));
+  app.add_option("--port", options.target.port, "server port")->required();
+  app.add_option("--path", options.target.path_template,
+                 "request path; {workspace}, {user}, {token} are replaced")
+      ->capture_default_str();
+  app.add_option("--threads", options.threads, "I/O threads, one io_context each")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  app.add_option("--connections", options.connections, "idle: connections held; connect: handshakes in all")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->capture_default_str();
+  app.add_option("--in-flight", options.handshakes_in_flight, "handshakes in flight")
+      ->check(CLI::Range(std::size_t{1}, max_sockets_per_process))
+      ->capture_default_str();
+  app.add_option("--workspaces", options.workspaces,
+                 "idle, connect: workspaces the connections are spread over")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  app.add_option("--workspace", options.fanout_workspace, "fanout: the workspace")->capture_default_str();
+  app.add_option("--members", options.members, "fanout: receiving members")
+      ->check(CLI::Range(std::size_t{1}, max_sockets_per_process))
+      ->capture_default_str();
+  app.add_option("--events", options.events, "fanout: events published")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+      ->capture_default_str();
+  app.add_option("--rate", options.rate_events_per_second, "fanout: events per second (0: full speed)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--hold-seconds", options.hold_seconds, "idle: seconds held idle before the memory reading")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--deadline-seconds", options.deadline_seconds, "the whole run's time bound")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--server-pid", options.server_pid, "server process for RSS and CPU figures")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--membership", options.membership,
+               "make every user a member first (PUT /api/v1/workspaces/{id}/members/{user}); ours only");
+  app.add_option("--membership-in-flight", options.membership_in_flight, "membership requests in flight")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
+      ->capture_default_str();
+  app.add_option("--out", options.out_path, "also write the JSON document to this file");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    exit_status = app.exit(error);
+    return std::nullopt;
+  }
+  options.jwt_secret = environment("BENCH_JWT_SECRET");
+  options.api_key = environment("BENCH_API_KEY");
+  if (const std::string reason = refusal(options); !reason.empty()) {
+    std::cerr << "nadoo-bench: " << reason << "\n";
+    exit_status = 64;  // EX_USAGE
+    return std::nullopt;
+  }
+  return options;
+}
+
+}  // namespace nadoo::bench

@@ -1,0 +1,46 @@
+#pragma once
+// nadoo-bench's command line and environment: which workload, against which
+// server, and how much load, every amount bounded.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "bench_target.hpp"
+
+namespace nadoo::bench {
+
+enum class Workload { idle, connect, fanout };
+
+/// This machine allows 20,000 open files per process and that cannot be
+/// raised; the rest is headroom for the membership connections and stdio.
+constexpr std::size_t max_sockets_per_process = 19'900;
+
+struct BenchOptions {
+  Workload workload = Workload::idle;
+  BenchTarget target;
+  unsigned threads = 1;            // one io_context each; 1 so that taskset can pin it to a core
+  std::size_t connections = 1000;  // idle: held open; connect: handshakes in all
+  std::size_t handshakes_in_flight = 100;
+  std::size_t workspaces = 300;  // idle, connect: connections spread over this many workspaces
+  std::string fanout_workspace = "ws-fanout";
+  std::size_t members = 1000;         // fanout: receivers
+  std::size_t events = 1000;          // fanout: events published
+  double rate_events_per_second = 0;  // fanout: 0 = as fast as the publisher's socket drains
+  double hold_seconds = 2;            // idle: how long the connections stay idle before the reading
+  double deadline_seconds = 120;      // the whole run, membership and closing included
+  int server_pid = 0;                 // 0: no server figures
+  bool membership = false;            // make every user a member through the REST API first
+  std::size_t membership_in_flight = 64;
+  std::string out_path;
+  std::string jwt_secret;  // BENCH_JWT_SECRET; never printed
+  std::string api_key;     // BENCH_API_KEY; never printed
+};
+
+/// Parses the command line and the environment; nullopt with `exit_status`
+/// set after --help or an error (already explained on stderr).
+std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit_status);
+
+const char* workload_name(Workload workload);
+
+}  // namespace nadoo::bench

@@ -1,0 +1,185 @@
+// fanout: M members of one workspace connected, one more member publishing
+// `document_updated` events at full speed (each write awaited: the socket's
+// own backpressure) or at --rate; every member times each delivery against
+// the send time carried in the event.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "cpu_span.hpp"
+#include "fanout_event.hpp"
+#include "held_connections.hpp"
+#include "proc_readings.hpp"
+#include "workload_run.hpp"
+#include "workloads.hpp"
+
+namespace nadoo::bench {
+namespace {
+
+constexpr std::string_view publisher_id = "publisher";
+
+/// What the receivers record; each I/O thread writes only its own slots.
+struct Deliveries {
+  explicit Deliveries(unsigned threads) : latencies(threads), last_delivery_us(threads) {}
+
+  /// The receive path: no JSON parse, no allocation once the buffers are grown.
+  void observe(std::string_view message, unsigned thread_index) {
+    if (const auto sent_us = find_sent_us(message)) {
+      const std::uint64_t now_us = monotonic_microseconds();
+      latencies.record(thread_index, now_us - *sent_us);
+      last_delivery_us[thread_index].value = now_us;
+      delivered.add();
+    } else if (is_fanout_warmup(message)) {
+      warmed_up.add();
+    }
+  }
+
+  std::uint64_t last_us() const {
+    std::uint64_t last = 0;
+    for (const auto& slot : last_delivery_us) last = std::max(last, slot.value);
+    return last;
+  }
+
+  LatencySamples latencies;
+  struct alignas(64) Slot {
+    std::uint64_t value = 0;
+  };
+  std::vector<Slot> last_delivery_us;
+  CompletionCounter delivered;
+  CompletionCounter warmed_up;
+};
+
+/// The publisher's side; its figures are read by the main thread once
+/// `finished` is counted.
+struct Publication {
+  std::uint64_t started_us = 0;
+  std::uint64_t ended_us = 0;
+  std::string failure;
+  CompletionCounter finished;
+};
+
+boost::asio::awaitable<void> publish(std::shared_ptr<BenchConnection> publisher, std::size_t events,
+                                     double rate_events_per_second, Publication& publication) {
+  std::string event;
+  boost::asio::steady_timer pace(publisher->get_executor());
+  const auto started = std::chrono::steady_clock::now();
+  publication.started_us = monotonic_microseconds();
+  try {
+    for (std::size_t sequence = 0; sequence < events; ++sequence) {
+      if (rate_events_per_second > 0) {
+        pace.expires_at(started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      std::chrono::duration<double>(sequence / rate_events_per_second)));
+        co_await pace.async_wait(boost::asio::use_awaitable);
+      }
+      write_fanout_event(event, sequence, monotonic_microseconds());
+      co_await publisher->write_text(event);
+    }
+  } catch (const std::exception& error) {
+    publication.failure = std::string("publishing failed: ") + error.what();
+  }
+  publication.ended_us = monotonic_microseconds();
+  publication.finished.add();
+}
+
+boost::asio::awaitable<void> send_warmup(std::shared_ptr<BenchConnection> publisher) {
+  try {
+    co_await publisher->write_text(fanout_warmup_event());
+  } catch (const std::exception&) {
+    // The members then never warm up: the run reports it at its deadline.
+  }
+}
+
+}  // namespace
+
+WorkloadReport run_fanout(const BenchOptions& options) {
+  WorkloadRun run(options);
+  run.report.settings["workspace"] = options.fanout_workspace;
+  run.report.settings["members"] = options.members;
+  run.report.settings["events"] = options.events;
+  run.report.settings["rate"] = options.rate_events_per_second;
+  auto& figures = run.report.figures;
+  const std::size_t deliveries_expected = options.members * options.events;
+
+  IoThreads threads(options.threads);  // first: stopped before the rest goes
+  std::vector<Membership> users;
+  for (std::size_t n = 0; n < options.members; ++n) {
+    users.push_back({options.fanout_workspace, "member-" + std::to_string(n)});
+  }
+  users.push_back({options.fanout_workspace, std::string(publisher_id)});
+  std::vector<std::string> member_paths = connection_paths(options, users);
+  const std::string publisher_path = member_paths.back();
+  member_paths.pop_back();
+
+  Deliveries deliveries(options.threads);
+  // A thread receives about its share; 25 % more covers an uneven spread.
+  deliveries.latencies.reserve_per_thread(deliveries_expected / options.threads +
+                                          (options.threads > 1 ? deliveries_expected / 4 : 0));
+  const MessageObserver observer = [&deliveries](std::string_view message, unsigned thread_index) {
+    deliveries.observe(message, thread_index);
+  };
+  HeldConnections held(options.threads);
+  ConnectionDialer members(threads, {options.target, std::move(member_paths), options.handshakes_in_flight},
+                           [&](std::shared_ptr<BenchConnection> connection,
+                               unsigned thread_index) -> boost::asio::awaitable<void> {
+                             held.hold(thread_index, std::move(connection), observer);
+                             co_return;
+                           });
+  std::shared_ptr<BenchConnection> publisher;
+  ConnectionDialer publisher_dialer(threads, {options.target, {publisher_path}, 1},
+                                    [&](std::shared_ptr<BenchConnection> connection,
+                                        unsigned thread_index) -> boost::asio::awaitable<void> {
+                                      publisher = connection;
+                                      held.hold(thread_index, std::move(connection), {});
+                                      co_return;
+                                    });
+  Publication publication;
+
+  const bool ready = run.add_memberships(threads, users) && [&] {
+    members.start();
+    if (!run.await(members.attempts(), members.planned(), "connecting the members")) return false;
+    if (members.failed() > 0) return false;  // the connect figures say why
+    publisher_dialer.start();
+    if (!run.await(publisher_dialer.attempts(), 1, "connecting the publisher")) return false;
+    if (publisher_dialer.failed() > 0) {
+      run.report.problems.push_back("the publisher did not connect: " + publisher_dialer.first_failure());
+      return false;
+    }
+    // Once every member has the warm-up event, it has also had the publisher's
+    // user_joined: the join flood is over before the clock starts.
+    boost::asio::co_spawn(publisher->get_executor(), send_warmup(publisher), boost::asio::detached);
+    return run.await(deliveries.warmed_up, options.members, "warming up");
+  }();
+
+  if (ready) {
+    const auto rss_before_kib = resident_kib(options.server_pid);
+    const CpuSpan cpu_span(options.server_pid);
+    boost::asio::co_spawn(publisher->get_executor(),
+                          publish(publisher, options.events, options.rate_events_per_second, publication),
+                          boost::asio::detached);
+    const bool all_delivered = run.await(deliveries.delivered, deliveries_expected, "delivering");
+    cpu_span.add_figures(figures);
+    const auto rss_after_kib = resident_kib(options.server_pid);
+    figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
+    figures["server_rss_after_kib"] = figure_or_null(rss_after_kib);
+    if (all_delivered && run.await(publication.finished, 1, "publishing")) {
+      const double seconds = (deliveries.last_us() - publication.started_us) / 1e6;
+      figures["seconds"] = seconds;
+      figures["deliveries_per_second"] = deliveries_expected / seconds;
+      figures["events_per_second_published"] =
+          options.events / ((publication.ended_us - publication.started_us) / 1e6);
+      if (!publication.failure.empty()) run.report.problems.push_back(publication.failure);
+      run.close_held(held, threads);
+    }
+  }
+  threads.stop();
+  add_connect_figures(members, run.report);
+  figures["deliveries_expected"] = deliveries_expected;
+  figures["deliveries"] = deliveries.delivered.count();
+  add_percentiles_ms(figures, "latency_ms", deliveries.latencies.sorted(), {0.5, 0.99, 0.999});
+  run.add_close_figures(held.closes());
+  return std::move(run.report);
+}
+
+}  // namespace nadoo::bench

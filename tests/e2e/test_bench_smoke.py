@@ -1,0 +1,80 @@
+"""nadoo-bench's workloads at tiny size against the real server: every
+connection, delivery and close succeeds. Timing is never asserted here; the
+figures are bench/'s business."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from nadoo_server import API_KEY, JWT_SECRET, REPO, Server, stop_and_check
+
+BENCH = os.environ.get("NADOO_BENCH_BINARY", str(REPO / "build" / "nadoo-bench"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    # The publisher sends flat out: the per-connection limit is lifted as in bench/.
+    instance = Server("--workspace-rate-limit-events-per-second", "1000000",
+                      "--workspace-rate-limit-burst-events", "1000000",
+                      tmp_path=tmp_path_factory.mktemp("data"))
+    yield instance
+    stop_and_check(instance)
+
+
+def run_bench(*args, env=None):
+    environment = {**os.environ, "BENCH_JWT_SECRET": JWT_SECRET, "BENCH_API_KEY": API_KEY, **(env or {})}
+    completed = subprocess.run([BENCH, *args], env=environment, capture_output=True, text=True, timeout=60)
+    assert JWT_SECRET not in completed.stdout + completed.stderr
+    assert API_KEY not in completed.stdout + completed.stderr
+    return completed
+
+
+def run_workload(server, *args):
+    completed = run_bench(*args, "--port", str(server.port), "--server-pid", str(server.pid), "--membership",
+                          "--deadline-seconds", "30")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["status"] == "ok" and report["problems"] == []
+    return report["figures"]
+
+
+def test_idle_holds_every_connection_and_closes_each_cleanly(server):
+    figures = run_workload(server, "idle", "--connections", "10", "--workspaces", "3", "--hold-seconds", "0.2")
+    assert figures["connected"] == figures["open_when_measured"] == figures["clean_closes"] == 10
+    assert figures["server_rss_idle_kib"] > 0
+    assert "inuse" in figures["tcp_sockets_idle"]
+
+
+def test_connect_counts_every_handshake_and_close(server):
+    figures = run_workload(server, "connect", "--connections", "20", "--in-flight", "4", "--threads", "2")
+    assert figures["connected"] == figures["clean_closes"] == 20
+    assert figures["connect_ms_p99"] is not None
+
+
+def test_fanout_delivers_every_event_to_every_member(server, tmp_path):
+    out = tmp_path / "fanout.json"
+    figures = run_workload(server, "fanout", "--members", "10", "--events", "20", "--threads", "2",
+                           "--workspace", "ws-smoke-full-speed", "--out", str(out))
+    assert figures["deliveries"] == figures["deliveries_expected"] == 200
+    assert figures["latency_ms_p999"] is not None
+    assert figures["clean_closes"] == 11  # the members and the publisher
+    assert json.loads(out.read_text())["figures"]["deliveries"] == 200
+
+
+def test_fanout_at_a_set_rate_delivers_every_event(server):
+    figures = run_workload(server, "fanout", "--members", "5", "--events", "10", "--rate", "200",
+                           "--workspace", "ws-smoke-rate")
+    assert figures["deliveries"] == 50
+
+
+def test_more_sockets_than_one_process_may_hold_are_refused():
+    completed = run_bench("idle", "--port", "1", "--connections", "19901")
+    assert completed.returncode == 64
+    assert "at most 19900" in completed.stderr
+
+
+def test_a_missing_secret_is_refused():
+    completed = run_bench("idle", "--port", "1", env={"BENCH_JWT_SECRET": ""})
+    assert completed.returncode == 64
+    assert "BENCH_JWT_SECRET" in completed.stderr
