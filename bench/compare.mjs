@@ -166,7 +166,7 @@ for (const workload of chosen_workloads) {
   const spec = workloads[workload];
   const entry = { unit: spec.unit, higher_is_better: spec.higher_is_better, servers: {}, details: {} };
   markdown += `\n## ${workload} (${spec.unit}, ${spec.higher_is_better ? 'higher' : 'lower'} is better)\n\n` +
-    '| server | median | ratio nadoo / server | server CPU % | generator CPU % | p99 ms | status |\n|---|---|---|---|---|---|---|\n';
+    '| server | median | ratio nadoo / server | server CPU % | generator CPU % | p99 ms (delivery or connect) | status |\n|---|---|---|---|---|---|---|\n';
   const ours = median(runs[workload]['nadoo-realtime']?.map((r) => r.report.figures[spec.headline]) ?? []);
   for (const server of servers) {
     const results = runs[workload][server];
