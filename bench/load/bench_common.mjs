@@ -143,6 +143,24 @@ export class RawResults {
 /** A figure for a markdown table: thousands separated, '—' when unknown. */
 export const show = (value) => (value === undefined || value === null ? '—' : value.toLocaleString('en-US'));
 
+/**
+ * `raw` with what the shell driver knows of the run (BENCH_* variables from
+ * bench/lib/common.sh: the commands, the server's version and exit) and the
+ * machine, `machine_extra` appended to its description.
+ */
+export function report_with_run_context(raw, date, machine_extra = {}) {
+  return {
+    ...raw,
+    date,
+    command: process.env.BENCH_COMMAND,
+    server_command: process.env.BENCH_SERVER_COMMAND,
+    generator_command: process.env.BENCH_GENERATOR_COMMAND,
+    server_version: process.env.BENCH_SERVER_VERSION,
+    server_shutdown: server_shutdown_from_env(),
+    machine: machine_description(machine_extra),
+  };
+}
+
 /** The shell driver's account of the server's exit (BENCH_SERVER_* variables). */
 export const server_shutdown_from_env = () => ({
   exit_status: process.env.BENCH_SERVER_EXIT,

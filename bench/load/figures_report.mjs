@@ -4,22 +4,13 @@
 // figures need no further explanation (workspace_fanout, plugin_ingest).
 // Usage: node figures_report.mjs RAW.json RESULTS_DIR   (context in BENCH_* variables)
 import { readFileSync } from 'node:fs';
-import { machine_description, machine_markdown, server_shutdown_from_env, show, status_markdown, write_result_files } from './bench_common.mjs';
+import { machine_markdown, report_with_run_context, show, status_markdown, write_result_files } from './bench_common.mjs';
 
 const [raw_path, results_dir] = process.argv.slice(2);
 const raw = JSON.parse(readFileSync(raw_path, 'utf8'));
 const date = new Date().toISOString();
 
-const report = {
-  ...raw,
-  date,
-  command: process.env.BENCH_COMMAND,
-  server_command: process.env.BENCH_SERVER_COMMAND,
-  generator_command: process.env.BENCH_GENERATOR_COMMAND,
-  server_version: process.env.BENCH_SERVER_VERSION,
-  server_shutdown: server_shutdown_from_env(),
-  machine: machine_description(),
-};
+const report = report_with_run_context(raw, date);
 
 const rows = (object) =>
   Object.entries(object ?? {})

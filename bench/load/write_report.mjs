@@ -2,23 +2,14 @@
 // with the exact command, date and machine, and prints the markdown.
 // Usage: node write_report.mjs RAW.json RESULTS_DIR   (context in BENCH_* variables)
 import { readFileSync } from 'node:fs';
-import { machine_description, machine_markdown, server_shutdown_from_env, show, status_markdown, write_result_files } from './bench_common.mjs';
+import { machine_markdown, report_with_run_context, show, status_markdown, write_result_files } from './bench_common.mjs';
 
 const [raw_path, results_dir] = process.argv.slice(2);
 const raw = JSON.parse(readFileSync(raw_path, 'utf8'));
 const date = new Date().toISOString();
 const day = date.slice(0, 10);
 
-const report = {
-  ...raw,
-  date,
-  command: process.env.BENCH_COMMAND,
-  server_command: process.env.BENCH_SERVER_COMMAND,
-  generator_command: process.env.BENCH_GENERATOR_COMMAND,
-  server_version: process.env.BENCH_SERVER_VERSION,
-  server_shutdown: server_shutdown_from_env(),
-  machine: machine_description({ open_files_limit: Number(process.env.BENCH_OPEN_FILES_LIMIT) }),
-};
+const report = report_with_run_context(raw, date, { open_files_limit: Number(process.env.BENCH_OPEN_FILES_LIMIT) });
 
 const f = raw.figures ?? {};
 const c = raw.connect ?? {};
