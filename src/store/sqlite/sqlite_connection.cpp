@@ -59,6 +59,10 @@ Query& Query::bind_null(int parameter) {
   return *this;
 }
 
+Query& Query::bind_optional_text(int parameter, const std::optional<std::string>& value) {
+  return value ? bind_text(parameter, *value) : bind_null(parameter);
+}
+
 bool Query::next_row() {
   const int result = sqlite3_step(statement_);
   if (result == SQLITE_ROW) return true;
@@ -84,6 +88,11 @@ double Query::real(int column) const { return sqlite3_column_double(statement_, 
 std::optional<std::int64_t> Query::optional_integer(int column) const {
   if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
   return integer(column);
+}
+
+std::optional<std::string> Query::optional_text(int column) const {
+  if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+  return text(column);
 }
 
 Connection::Connection(const std::filesystem::path& database_file) : file_(database_file) {

@@ -31,6 +31,8 @@ class Query {
   Query& bind_integer(int parameter, std::int64_t value);
   Query& bind_real(int parameter, double value);
   Query& bind_null(int parameter);
+  /// NULL when `value` is absent.
+  Query& bind_optional_text(int parameter, const std::optional<std::string>& value);
 
   /// Advances to the next row; false when there are no more.
   bool next_row();
@@ -41,6 +43,7 @@ class Query {
   std::int64_t integer(int column) const;
   double real(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
+  std::optional<std::string> optional_text(int column) const;  // nullopt for NULL
 
  private:
   void check_bind(int result, int parameter) const;

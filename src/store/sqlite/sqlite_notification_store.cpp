@@ -18,10 +18,9 @@ Notification read_notification(const Query& row) {
   notification.title = row.text(2);
   notification.body = row.text(3);
   notification.action_url = row.text(4);
-  // Both are NULL when absent, and never stored empty.
-  if (auto data = row.text(5); !data.empty()) notification.data_json = std::move(data);
+  notification.data_json = row.optional_text(5);
   notification.created_at = row.text(6);
-  if (auto read_at = row.text(7); !read_at.empty()) notification.read_at = std::move(read_at);
+  notification.read_at = row.optional_text(7);
   return notification;
 }
 
@@ -51,10 +50,10 @@ void SqliteNotificationStore::insert_notifications(const std::vector<Notificatio
         .bind_text(3, notification.title)
         .bind_text(4, notification.body)
         .bind_text(5, notification.action_url)
-        .bind_text(7, notification.created_at);
-    if (notification.data_json) insert.bind_text(6, *notification.data_json);
-    if (notification.read_at) insert.bind_text(8, *notification.read_at);
-    insert.execute();
+        .bind_optional_text(6, notification.data_json)
+        .bind_text(7, notification.created_at)
+        .bind_optional_text(8, notification.read_at)
+        .execute();
   }
   transaction.commit();
 }

@@ -18,12 +18,6 @@ constexpr std::size_t event_envelope_bytes = 96;
 
 bool has_ended(const std::string& status) { return status == "completed" || status == "failed"; }
 
-std::optional<std::string> optional_text(const Query& row, int column) {
-  auto text = row.text(column);
-  if (text.empty()) return std::nullopt;
-  return text;
-}
-
 StoredDebugEvent read_event(const Query& row) {
   return StoredDebugEvent{row.integer(0), row.text(1), row.text(2), row.text(3)};
 }
@@ -38,9 +32,9 @@ bool SqlitePluginExecutionStore::create_execution(const PluginExecution& executi
   insert.bind_text(1, execution.execution_id)
       .bind_text(2, execution.plugin_id)
       .bind_text(3, execution.tool_name)
+      .bind_optional_text(4, execution.workspace_id)
       .bind_text(5, execution.status)
       .bind_text(6, execution.started_at);
-  if (execution.workspace_id) insert.bind_text(4, *execution.workspace_id);
   insert.execute();
   const bool created = connection_.changed_rows() > 0;
   transaction.commit();
@@ -57,10 +51,10 @@ std::optional<PluginExecution> SqlitePluginExecutionStore::read_execution(const 
   execution.execution_id = execution_id;
   execution.plugin_id = row.text(0);
   execution.tool_name = row.text(1);
-  execution.workspace_id = optional_text(row, 2);
+  execution.workspace_id = row.optional_text(2);
   execution.status = row.text(3);
   execution.started_at = row.text(4);
-  execution.ended_at = optional_text(row, 5);
+  execution.ended_at = row.optional_text(5);
   execution.total_execution_time_us = row.optional_integer(6);
   execution.event_count = row.integer(7);
   execution.dropped_events = row.integer(8);
@@ -123,8 +117,8 @@ std::optional<AppendedEvents> SqlitePluginExecutionStore::append_events(
       .bind_integer(2, last_sequence)
       .bind_integer(3, event_count)
       .bind_integer(4, appended.dropped)
-      .bind_text(5, appended.status);
-  if (ended_at) update.bind_text(6, *ended_at);
+      .bind_text(5, appended.status)
+      .bind_optional_text(6, ended_at);
   if (total_execution_time_us) update.bind_integer(7, *total_execution_time_us);
   update.execute();
   transaction.commit();

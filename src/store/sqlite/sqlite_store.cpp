@@ -226,9 +226,9 @@ class SqliteStore final : public Store {
     upsert.bind_text(1, document.knowledge_base_id)
         .bind_text(2, document.document_id)
         .bind_text(3, document.filename)
-        .bind_text(4, document.content);
-    if (document.workspace_id) upsert.bind_text(5, *document.workspace_id);
-    upsert.execute();
+        .bind_text(4, document.content)
+        .bind_optional_text(5, document.workspace_id)
+        .execute();
     connection_.query("DELETE FROM knowledge_chunks WHERE knowledge_base_id = ?1 AND document_id = ?2")
         .bind_text(1, document.knowledge_base_id)
         .bind_text(2, document.document_id)

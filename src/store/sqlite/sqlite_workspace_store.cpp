@@ -11,16 +11,18 @@ bool SqliteWorkspaceStore::put_member(const WorkspaceMember& member) {
   auto insert = connection_.query(
       "INSERT INTO workspace_members (workspace_id, user_id, role, added_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (workspace_id, user_id) DO NOTHING");
-  insert.bind_text(1, member.workspace_id).bind_text(2, member.user_id).bind_text(4, member.added_at);
-  if (member.role) insert.bind_text(3, *member.role);
-  insert.execute();
+  insert.bind_text(1, member.workspace_id)
+      .bind_text(2, member.user_id)
+      .bind_optional_text(3, member.role)
+      .bind_text(4, member.added_at)
+      .execute();
   const bool added = connection_.changed_rows() > 0;
   if (!added) {
-    auto update =
-        connection_.query("UPDATE workspace_members SET role = ?3 WHERE workspace_id = ?1 AND user_id = ?2");
-    update.bind_text(1, member.workspace_id).bind_text(2, member.user_id);
-    if (member.role) update.bind_text(3, *member.role);
-    update.execute();
+    connection_.query("UPDATE workspace_members SET role = ?3 WHERE workspace_id = ?1 AND user_id = ?2")
+        .bind_text(1, member.workspace_id)
+        .bind_text(2, member.user_id)
+        .bind_optional_text(3, member.role)
+        .execute();
   }
   transaction.commit();
   return added;
@@ -63,10 +65,7 @@ WorkspaceMemberPage SqliteWorkspaceStore::list_members(const std::string& worksp
       page.has_more = true;
       break;
     }
-    auto role = rows.text(1);  // "" for NULL: a role is never empty
-    page.members.push_back(WorkspaceMember{workspace_id, rows.text(0),
-                                           role.empty() ? std::nullopt : std::optional(std::move(role)),
-                                           rows.text(2)});
+    page.members.push_back(WorkspaceMember{workspace_id, rows.text(0), rows.optional_text(1), rows.text(2)});
   }
   return page;
 }
@@ -78,8 +77,7 @@ std::optional<DocumentOwnership> SqliteWorkspaceStore::find_document_ownership(
       "SELECT workspace_id FROM knowledge_documents WHERE knowledge_base_id = ?1 AND document_id = ?2");
   row.bind_text(1, knowledge_base_id).bind_text(2, document_id);
   if (!row.next_row()) return std::nullopt;
-  auto workspace_id = row.text(0);  // "" for NULL: an id is never empty
-  return DocumentOwnership{workspace_id.empty() ? std::nullopt : std::optional(std::move(workspace_id))};
+  return DocumentOwnership{row.optional_text(0)};
 }
 
 }  // namespace nadoo::store::sqlite
