@@ -43,14 +43,7 @@ source bench/lib/common.sh
 require_server_and_load_generator
 require_free_port "$port" --port
 
-work_dir="$(mktemp -d -t idle-connect.XXXXXX)"
-cleanup() {
-  stop_server
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-
-make_run_secrets
+prepare_server_run idle-connect
 start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data" --log-level warn \
   --max-connections "$max_server_connections"
 sleep 1 # let the server's start-up allocations settle before the "before" reading

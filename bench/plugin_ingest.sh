@@ -27,14 +27,7 @@ source bench/lib/common.sh
 require_server_and_load_generator
 require_free_port "$port" --port
 
-work_dir="$(mktemp -d -t plugin-ingest.XXXXXX)"
-cleanup() {
-  stop_server
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-
-make_run_secrets
+prepare_server_run plugin-ingest
 # The per-execution event limit is lifted: every event must be stored and relayed.
 start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data" --log-level warn \
   --plugin-debug-max-events-per-execution 1000000

@@ -32,14 +32,7 @@ source bench/lib/common.sh
 require_server_and_load_generator
 require_free_port "$port" --port
 
-work_dir="$(mktemp -d -t workspace-fanout.XXXXXX)"
-cleanup() {
-  stop_server
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-
-make_run_secrets
+prepare_server_run workspace-fanout
 # The publisher is one client sending flat out: its rate limit is lifted so
 # that the server's fan-out, not the limiter, is what is measured.
 start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data" --log-level warn \

@@ -2,7 +2,8 @@
 # start to exit status, the run's secrets, the generator's run, and handing
 # its raw figures to the report writer. Sourced after the driver has changed
 # to the repository root, under `set -euo pipefail`. Each driver owns its
-# options, its work_dir and its EXIT trap (which calls stop_server).
+# options; prepare_server_run gives it a work_dir and an EXIT trap that calls
+# stop_server (a driver that starts more than the server keeps its own).
 
 readonly server_binary=build/nadoo-realtime
 readonly results_dir=bench/results
@@ -39,6 +40,14 @@ stop_process() {
 
 stop_server() {
   stop_process "$server_pid" server "$server_stop_seconds"
+}
+
+# name: the run's temporary work_dir (removed at exit, after the server is
+# stopped) and its secrets, for drivers that start nothing but the server.
+prepare_server_run() {
+  work_dir="$(mktemp -d -t "$1.XXXXXX")"
+  trap 'stop_server; rm -rf "$work_dir"' EXIT
+  make_run_secrets
 }
 
 # Fresh secrets per run, passed through the environment only, never printed.
