@@ -32,6 +32,10 @@ class CatchUpGate final : public hub::Connection {
   const std::string& resource_id() const override { return connection_->resource_id(); }
   void send(hub::SharedText message, hub::MessageKind kind) override;
   void close(hub::CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
+  hub::EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
+  void set_endpoint_state(std::unique_ptr<hub::EndpointState> state) override {
+    connection_->set_endpoint_state(std::move(state));
+  }
 
   /// Call once the history has been sent: sends the held messages that
   /// `is_new` keeps, in the order they came, then lets live messages through.

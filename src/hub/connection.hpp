@@ -31,6 +31,14 @@ enum class CloseCode : std::uint16_t {
   try_again_later = 1013,  // shed: slow consumer, connection limit
 };
 
+/// What an endpoint keeps for one connection (e.g. its rate limit). Owned by
+/// the connection, so it lives exactly as long; touched only from the
+/// endpoint's callbacks, which run one at a time per connection: no lock.
+class EndpointState {
+ public:
+  virtual ~EndpointState() = default;
+};
+
 /// What an endpoint sees of a WebSocket connection. Implemented by the
 /// transport; every member function may be called from any thread and never
 /// blocks (sends are queued and written by the connection's own strand).
@@ -47,6 +55,11 @@ class Connection {
   virtual void send(SharedText message, MessageKind kind = MessageKind::text) = 0;
   /// Sends what is already queued, then the close frame. Later sends are dropped.
   virtual void close(CloseCode code, std::string_view reason) = 0;
+
+  /// The endpoint's state for this connection; null until it sets one. Only
+  /// from the endpoint's callbacks (Endpoint::on_open, on_message, on_close).
+  virtual EndpointState* endpoint_state() const = 0;
+  virtual void set_endpoint_state(std::unique_ptr<EndpointState> state) = 0;
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

@@ -75,6 +75,10 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   hub::ConnectionId id() const override { return id_; }
   const std::string& user_id() const override { return user_id_; }
   const std::string& resource_id() const override { return route_.resource_id; }
+  hub::EndpointState* endpoint_state() const override { return endpoint_state_.get(); }
+  void set_endpoint_state(std::unique_ptr<hub::EndpointState> state) override {
+    endpoint_state_ = std::move(state);
+  }
 
   void send(hub::SharedText message, hub::MessageKind kind) override {
     net::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message),
@@ -274,6 +278,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   const hub::ConnectionId id_;
   const WebSocketRoute route_;
   std::string user_id_;
+  std::unique_ptr<hub::EndpointState> endpoint_state_;
   endpoints::Endpoint& endpoint_;
   TransportContext& context_;
   OutboundQueue outbound_;

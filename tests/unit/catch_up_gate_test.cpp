@@ -24,6 +24,9 @@ class RecordingConnection final : public hub::Connection {
     close_code_ = code;
   }
 
+  hub::EndpointState* endpoint_state() const override { return nullptr; }
+  void set_endpoint_state(std::unique_ptr<hub::EndpointState>) override {}
+
   std::vector<std::string> sent() const {
     std::lock_guard lock(mutex_);
     return sent_;

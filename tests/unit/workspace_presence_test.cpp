@@ -21,6 +21,8 @@ class FakeConnection final : public hub::Connection {
   const std::string& resource_id() const override { return workspace_id_; }
   void send(hub::SharedText, hub::MessageKind) override {}
   void close(hub::CloseCode, std::string_view) override {}
+  hub::EndpointState* endpoint_state() const override { return nullptr; }
+  void set_endpoint_state(std::unique_ptr<hub::EndpointState>) override {}
 
  private:
   static inline std::atomic<hub::ConnectionId> next_id_{1};

@@ -9,6 +9,16 @@
 #include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
+namespace {
+
+/// What the endpoint keeps per connection, owned by the connection.
+struct WorkspaceConnectionState final : hub::EndpointState {
+  WorkspaceConnectionState(const EventRateLimitSettings& settings, EventRateLimit::Clock::time_point now)
+      : rate_limit(settings, now) {}
+  EventRateLimit rate_limit;
+};
+
+}  // namespace
 
 void WorkspaceEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
   auto admission = dependencies_.policy.require_token(request);
@@ -47,10 +57,8 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
   const auto room = hub::workspace_room(workspace_id);
   auto& hub = dependencies_.hub;
   hub.add(connection, {user_id, "workspace_" + workspace_id});
-  {
-    std::lock_guard lock(rate_limits_mutex_);
-    rate_limits_.emplace(connection->id(), EventRateLimit(rate_limit_, EventRateLimit::Clock::now()));
-  }
+  connection->set_endpoint_state(
+      std::make_unique<WorkspaceConnectionState>(rate_limit_, EventRateLimit::Clock::now()));
   WorkspacePresence::Arrival arrival;
   dependencies_.presence.arrive(connection, [&](const WorkspacePresence::Arrival& locked_arrival) {
     // Joining and announcing under the presence lock: whoever announced
@@ -79,10 +87,6 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
 void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) {
   auto& hub = dependencies_.hub;
   hub.remove(connection->id());
-  {
-    std::lock_guard lock(rate_limits_mutex_);
-    rate_limits_.erase(connection->id());
-  }
   dependencies_.presence.depart(*connection, [&](bool last_connection) {
     if (!last_connection) return;
     const auto& workspace_id = connection->resource_id();
@@ -91,18 +95,17 @@ void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) {
   });
 }
 
-EventRateLimit::Verdict WorkspaceEndpoint::take_event_token(hub::ConnectionId id) {
-  std::lock_guard lock(rate_limits_mutex_);
-  const auto found = rate_limits_.find(id);
-  if (found == rate_limits_.end()) return EventRateLimit::Verdict::refuse;  // closing
-  return found->second.take(EventRateLimit::Clock::now());
+EventRateLimit::Verdict WorkspaceEndpoint::take_event_token(const hub::Connection& connection) {
+  // Set by on_open, which runs before any message reaches the endpoint.
+  auto& state = static_cast<WorkspaceConnectionState&>(*connection.endpoint_state());
+  return state.rate_limit.take(EventRateLimit::Clock::now());
 }
 
 bool WorkspaceEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
                                         const boost::json::object& message) {
   // Every message but `ping` counts, so that a flood of refused or unknown
   // messages is limited like a flood of events.
-  switch (take_event_token(connection->id())) {
+  switch (take_event_token(*connection)) {
     case EventRateLimit::Verdict::accept:
       break;
     case EventRateLimit::Verdict::refuse:

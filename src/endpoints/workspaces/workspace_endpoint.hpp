@@ -2,10 +2,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "endpoints/admission_policy.hpp"
 #include "endpoints/event_rate_limit.hpp"
@@ -51,14 +49,12 @@ class WorkspaceEndpoint final : public JsonEndpoint {
   void check_membership(const std::string& workspace_id, const std::string& user_id,
                         std::function<void(std::optional<bool>)> done);
   /// Takes one event's token from the connection's rate limit.
-  EventRateLimit::Verdict take_event_token(hub::ConnectionId id);
+  static EventRateLimit::Verdict take_event_token(const hub::Connection& connection);
   /// Publishes a valid client event, stamped, to the workspace's other connections.
   void relay(const hub::ConnectionPtr& connection, const boost::json::object& message);
 
   WorkspaceDependencies dependencies_;
   const EventRateLimitSettings rate_limit_;
-  std::mutex rate_limits_mutex_;
-  std::unordered_map<hub::ConnectionId, EventRateLimit> rate_limits_;
 };
 
 }  // namespace nadoo::endpoints
