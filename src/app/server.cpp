@@ -136,7 +136,11 @@ int run_server(const config::ServerConfig& config) {
   api::add_plugin_execution_routes(router, api_context, debug_ingest, plugin_debug_ingest_limits(config));
   api::add_notification_routes(router, api_context, notification_service, notification_config.limits);
 
-  transport::TransportContext context{config, metrics, router};
+  // Half the idle timeout: a silent peer is pinged after one interval and
+  // dropped after the next (see KeepAliveSweep).
+  transport::KeepAliveSweep keep_alive(io_context.get_executor(),
+                                       std::chrono::milliseconds(config.idle_timeout_seconds * 1000 / 2));
+  transport::TransportContext context{config, metrics, router, keep_alive};
   context.endpoints[static_cast<std::size_t>(EndpointFamily::chat)] = &chat;
   context.endpoints[static_cast<std::size_t>(EndpointFamily::notifications)] = &notifications;
   context.endpoints[static_cast<std::size_t>(EndpointFamily::workspaces)] = &workspaces;
@@ -146,6 +150,7 @@ int run_server(const config::ServerConfig& config) {
   const net::ip::tcp::endpoint address(net::ip::make_address(config.host), config.port);
   auto listener = std::make_shared<transport::Listener>(io_context, address, context);
   listener->start();
+  keep_alive.start();
   notification_purge.start();
   execution_purge.start();
   const auto bound = listener->local_endpoint();
@@ -160,6 +165,7 @@ int run_server(const config::ServerConfig& config) {
     spdlog::info("signal {}: closing {} connections with 1001", signal, metrics.connections_open.load());
     context.stopping = true;
     listener->stop();
+    keep_alive.stop();
     chat_service.stop_all();  // partial answers are stored as cancelled
     notification_purge.stop();
     execution_purge.stop();

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "api/envelope.hpp"
+#include "transport/rfc6455/opening_handshake.hpp"
 #include "transport/websocket_session.hpp"
 
 namespace nadoo::transport {
@@ -18,15 +19,16 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+using Request = http::request<http::string_body>;
 
-std::optional<std::string> bearer_token(const UpgradeRequest& request) {
+std::optional<std::string> bearer_token(const Request& request) {
   const auto header = request[http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   if (header.size() <= scheme.size() || !header.starts_with(scheme)) return std::nullopt;
   return std::string(header.substr(scheme.size()));
 }
 
-api::HttpRequest to_api_request(const UpgradeRequest& request, RequestTarget target) {
+api::HttpRequest to_api_request(const Request& request, RequestTarget target) {
   api::HttpRequest converted{std::string(request.method_string()), std::move(target), {}, request.body()};
   for (const auto& field : request) {
     std::string name(field.name_string());
@@ -72,16 +74,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         });
   }
 
-  void upgrade(UpgradeRequest request, RequestTarget target) {
+  void upgrade(Request request, RequestTarget target) {
     const auto route = route_websocket(target, context_.config.enable_echo);
     if (const auto* refusal = std::get_if<RouteRefusal>(&route)) {
       return *refusal == RouteRefusal::not_found ? refuse(404, "No WebSocket endpoint at " + target.path())
                                                  : refuse(400, "Invalid id in path " + target.path());
     }
+    const auto key = request[http::field::sec_websocket_key];
+    if (const auto problem =
+            rfc6455::check_upgrade_headers(request[http::field::sec_websocket_version], key)) {
+      return refuse(problem->status, problem->message);
+    }
     auto token = target.query_value("token");
     if (!token) token = bearer_token(request);
-    start_websocket_session(stream_.release_socket(), std::move(request), std::get<WebSocketRoute>(route),
-                            std::move(token), context_);
+    start_websocket_session(stream_.release_socket(), rfc6455::switching_protocols_response(key),
+                            std::get<WebSocketRoute>(route), std::move(token), context_);
   }
 
   void refuse(unsigned status, std::string_view message) {
@@ -94,6 +101,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         static_cast<http::status>(response.status), 11, response.body);
     message->set(http::field::server, "nadoo-realtime");
     message->set(http::field::content_type, response.content_type);
+    // RFC 6455 §4.4: a refused version is answered with the one we speak.
+    if (response.status == 426) message->set(http::field::sec_websocket_version, "13");
     message->keep_alive(keep_alive_);
     message->prepare_payload();
     stream_.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));

@@ -1,50 +1,101 @@
 #pragma once
 
+#include <boost/asio/buffer.hpp>
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "hub/connection.hpp"
 #include "hub/server_metrics.hpp"
+#include "transport/rfc6455/frame_header.hpp"
+#include "util/spin_lock.hpp"
 
 namespace nadoo::transport {
 
-/// One connection's messages waiting to be written, bounded in bytes. Owned
-/// and used by the connection's strand only. Keeps the process-wide queue
-/// gauges in ServerMetrics up to date.
+/// One connection's frames waiting to be written, bounded in bytes, and
+/// written together: the session gathers every queued frame into one socket
+/// write, so a broadcast that reaches a busy recipient several times costs it
+/// one system call, and its reader one read.
+///
+/// Thread-safety: push() from any thread (broadcasts come from every thread);
+/// everything else from the connection's strand only. Keeps the process-wide
+/// queue gauges in ServerMetrics up to date.
 class OutboundQueue {
  public:
-  struct Entry {
-    hub::SharedText payload;
-    hub::MessageKind kind;
+  /// How a queued payload goes on the wire.
+  enum class Framing : std::uint8_t {
+    raw,  // as it is: the HTTP handshake response
+    text,
+    binary,
+    close,
+    ping,
+    pong,
+  };
+  enum class Pushed {
+    queued,        // a flush is already under way and will take it
+    flush_needed,  // the caller must start a flush
+    over_limit,    // not queued: the consumer is too slow
+    after_close,   // not queued: the close frame is already queued
+  };
+  struct Gathered {
+    std::size_t buffers = 0;  // used in the span given
+    std::size_t bytes = 0;
+  };
+  struct Written {
+    std::size_t messages = 0;  // text and binary frames now wholly written
+    std::size_t bytes = 0;
+    bool close_frame = false;  // the close frame has gone out
   };
 
+  /// At most this many frames (a header and a payload buffer each) go into
+  /// one write: Asio passes at most 64 buffers to one writev.
+  static constexpr std::size_t max_frames_per_write = 32;
+  static constexpr std::size_t max_buffers_per_write = 2 * max_frames_per_write;
+  using Headers = std::array<rfc6455::FrameHeader, max_frames_per_write>;
+
   explicit OutboundQueue(hub::ServerMetrics& metrics) : metrics_(metrics) {}
-  ~OutboundQueue() { discard_unsent(false); }
+  ~OutboundQueue();
   OutboundQueue(const OutboundQueue&) = delete;
   OutboundQueue& operator=(const OutboundQueue&) = delete;
 
-  /// Queues a message unless it would take the queue past `limit_bytes`; false
-  /// then, and the message is not queued: the consumer is too slow.
-  bool push(hub::SharedText payload, hub::MessageKind kind, std::size_t limit_bytes);
-  /// The oldest message: the one being written, or the next to write.
-  const Entry* front() const { return head_ < entries_.size() ? &entries_[head_] : nullptr; }
-  /// Drops the front message once its write has completed.
-  void pop_written();
-  /// Drops everything not yet written; the front stays when a write of it is
-  /// in flight, since the socket still reads from its buffer.
-  void discard_unsent(bool front_in_flight);
+  /// Queues a frame. Text and binary frames count against `limit_bytes`
+  /// (one larger than the limit still goes into an empty queue); control
+  /// frames always go in, and a close frame is the last one accepted.
+  /// Safe to call from any thread.
+  Pushed push(hub::SharedText payload, Framing framing, std::size_t limit_bytes);
+  /// Fills `buffers` with the next frames, their headers written into
+  /// `headers`, skipping what a partial write already sent.
+  Gathered gather(std::span<boost::asio::const_buffer, max_buffers_per_write> buffers,
+                  Headers& headers) const;
+  /// Drops what the socket took.
+  Written advance(std::size_t bytes);
+  /// Ends the flush if nothing is left: true then, and the next push asks
+  /// for a new flush.
+  bool end_flush_if_empty();
+  /// Drops every frame not yet started (a partly written one stays, since
+  /// the stream must stay framed) and takes no more but the close frame.
+  void discard_unsent();
 
-  std::size_t queued_bytes() const { return queued_bytes_; }
+  std::size_t queued_bytes() const;
 
  private:
+  struct Entry {
+    hub::SharedText payload;
+    Framing framing;
+  };
   void account(std::ptrdiff_t messages, std::ptrdiff_t bytes);
 
   hub::ServerMetrics& metrics_;
+  mutable util::SpinLock lock_;
   // A vector with a moving head rather than a std::deque: an empty deque
   // still allocates over 500 bytes, which every idle connection would keep.
   std::vector<Entry> entries_;
   std::size_t head_ = 0;
-  std::size_t queued_bytes_ = 0;
+  std::size_t front_written_bytes_ = 0;  // of the head frame, header included
+  std::size_t queued_bytes_ = 0;         // payload bytes of text and binary frames
+  bool flushing_ = false;
+  bool closed_ = false;        // only a close frame may still be queued
+  bool close_queued_ = false;  // nothing more may be queued
 };
 
 }  // namespace nadoo::transport

@@ -7,6 +7,7 @@
 #include "config/server_config.hpp"
 #include "endpoints/endpoint.hpp"
 #include "hub/server_metrics.hpp"
+#include "transport/keep_alive_sweep.hpp"
 
 namespace nadoo::transport {
 
@@ -16,6 +17,8 @@ struct TransportContext {
   const config::ServerConfig& config;
   hub::ServerMetrics& metrics;
   const api::RestRouter& http_api;
+  /// Pings silent peers and drops dead ones, for every WebSocket connection.
+  KeepAliveSweep& keep_alive;
   /// Indexed by EndpointFamily; the echo slot may be null when echo is off.
   std::array<endpoints::Endpoint*, 5> endpoints{};
   /// Set at SIGTERM: connections admitted from now on are closed with 1001.

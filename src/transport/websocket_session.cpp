@@ -2,73 +2,101 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <array>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/websocket/stream.hpp>
 #include <memory>
 
+#include "transport/keep_alive_sweep.hpp"
 #include "transport/outbound_queue.hpp"
+#include "transport/rfc6455/client_frame_reader.hpp"
 
 namespace nadoo::transport {
 namespace {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace net = boost::asio;
+using tcp = net::ip::tcp;
 using hub::CloseCode;
+using Framing = OutboundQueue::Framing;
 
-/// Every message's first bytes are read into a buffer of this size inside the
-/// session, so an idle connection keeps no read buffer on the heap (Beast's
-/// async_read kept a 1.5 KiB one prepared per connection). Short messages
-/// (pings, presence, small events) need no allocation at all; a longer one
-/// costs one allocation while it is read.
-constexpr std::size_t first_read_bytes = 128;
-/// The rest of a longer message is read in steps of at least this size,
-/// doubling with the message, so a large message takes few reads.
-constexpr std::size_t min_rest_read_bytes = 1024;
+/// One read takes at most this much; the buffer belongs to the I/O thread,
+/// not to a connection, so an idle connection holds no read buffer at all
+/// (only a frame split across reads is copied into the connection).
+constexpr std::size_t read_buffer_bytes = 64 * 1024;
+/// A connection that keeps its socket full is read at most this many times
+/// per wake-up, so that it cannot starve the others on its thread.
+constexpr int max_reads_per_wakeup = 4;
+/// A close frame's reason must fit the 125-byte control payload with its code.
+constexpr std::size_t max_close_reason_bytes = rfc6455::max_control_payload_bytes - 2;
+/// Unknown to the peer: the code logged for a connection lost without a close frame.
+constexpr unsigned abnormal_closure = 1006;
 
 std::atomic<hub::ConnectionId> next_connection_id{1};
 
-class WebSocketSession final : public hub::Connection, public std::enable_shared_from_this<WebSocketSession> {
+std::span<char> thread_read_buffer() {
+  thread_local auto buffer = std::make_unique<std::array<char, read_buffer_bytes>>();
+  return *buffer;
+}
+
+hub::SharedText close_frame_payload(unsigned code, std::string_view reason) {
+  std::string payload;
+  if (code != 1005) {  // "no status": an empty close frame answers one
+    payload += static_cast<char>(code >> 8);
+    payload += static_cast<char>(code & 0xFF);
+    payload += reason.substr(0, max_close_reason_bytes);
+  }
+  return hub::make_shared_text(std::move(payload));
+}
+
+const hub::SharedText& empty_ping() {
+  static const auto payload = hub::make_shared_text({});
+  return payload;
+}
+
+class WebSocketSession final : public hub::Connection,
+                               public KeepAliveSweep::Member,
+                               public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(net::ip::tcp::socket socket, WebSocketRoute route, TransportContext& context)
-      : ws_(std::move(socket)),
+  WebSocketSession(tcp::socket socket, WebSocketRoute route, TransportContext& context)
+      : socket_(std::move(socket)),
+        reader_(context.config.max_message_bytes),
         id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
         route_(std::move(route)),
         endpoint_(context.endpoint_for(route_.family)),
         context_(context),
         outbound_(context.metrics) {
     context_.live_websocket_sessions.fetch_add(1);
+    context_.keep_alive.add(*this);
   }
 
   ~WebSocketSession() override {
+    context_.keep_alive.remove(*this);
     context_.live_websocket_sessions.fetch_sub(1);
-    if (!accepted_) return;
     context_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     spdlog::info("disconnect id={} user={} path={}/{} code={}", id_, user_id_,
                  endpoints::family_name(route_.family), route_.resource_id, close_code_);
   }
 
-  void start(UpgradeRequest request, std::optional<std::string> token) {
-    const auto& config = context_.config;
-    ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(config.handshake_timeout_seconds),
-                                                   std::chrono::seconds(config.idle_timeout_seconds),
-                                                   /*keep_alive_pings=*/true});
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-      response.set(beast::http::field::server, "nadoo-realtime");
-    }));
-    ws_.read_message_max(config.max_message_bytes);
-    // Runs inside our own reads, which hold a reference to the session.
-    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-      if (kind == websocket::frame_type::close) on_peer_closing();
-    });
-    ws_.async_accept(request,
-                     [self = shared_from_this(), token = std::move(token)](beast::error_code error) mutable {
-                       self->on_accept(error, std::move(token));
-                     });
+  void start(std::string handshake_response, std::optional<std::string> token) {
+    auto& metrics = context_.metrics;
+    metrics.connections_accepted_total.fetch_add(1, std::memory_order_relaxed);
+    const auto open = metrics.connections_open.fetch_add(1, std::memory_order_relaxed) + 1;
+    boost::system::error_code error;
+    socket_.non_blocking(true, error);  // reads and writes return would_block, never wait
+    if (error) return;
+    queue(hub::make_shared_text(std::move(handshake_response)), Framing::raw);
+    if (context_.stopping.load()) return start_close(CloseCode::going_away, "Server shutdown", true);
+    if (static_cast<std::size_t>(open) > context_.config.max_connections) {
+      metrics.connection_limit_closes_total.fetch_add(1, std::memory_order_relaxed);
+      return start_close(CloseCode::try_again_later, "Server at connection limit", true);
+    }
+    endpoint_.admit(
+        {route_.resource_id, std::move(token)}, [self = shared_from_this()](endpoints::Admission admission) {
+          net::dispatch(self->socket_.get_executor(), [self, admission = std::move(admission)]() mutable {
+            self->on_admission(std::move(admission));
+          });
+        });
   }
 
   // hub::Connection
@@ -80,41 +108,33 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     endpoint_state_ = std::move(state);
   }
 
+  /// Queued on the strand: whatever an endpoint sends from its callbacks
+  /// (which run on the strand) goes out before any message another thread
+  /// sends meanwhile, e.g. `connected` before the first broadcast.
   void send(hub::SharedText message, hub::MessageKind kind) override {
-    net::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message),
-                                       kind]() mutable { self->enqueue(std::move(message), kind); });
+    const auto framing = kind == hub::MessageKind::text ? Framing::text : Framing::binary;
+    net::dispatch(socket_.get_executor(), [self = shared_from_this(), message = std::move(message),
+                                           framing]() mutable { self->queue(std::move(message), framing); });
   }
 
   void close(CloseCode code, std::string_view reason) override {
-    net::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
       self->start_close(code, reason, /*discard_queued=*/false);
     });
   }
 
  private:
-  enum class State { handshake, admitting, open, closing };
+  enum class State { admitting, open, closing };
 
-  void on_accept(beast::error_code error, std::optional<std::string> token) {
-    if (error) {
-      spdlog::debug("websocket handshake failed: {}", error.message());
-      return;
+  // KeepAliveSweep::Member: called under the sweep's lock, possibly while
+  // this session is being destroyed on another thread (then lock() fails).
+  void ping_silent_peer() override {
+    if (auto self = weak_from_this().lock()) self->queue(empty_ping(), Framing::ping);
+  }
+  void drop_silent_peer() override {
+    if (auto self = weak_from_this().lock()) {
+      net::post(socket_.get_executor(), [self] { self->end_connection(abnormal_closure); });
     }
-    accepted_ = true;
-    state_ = State::admitting;
-    auto& metrics = context_.metrics;
-    metrics.connections_accepted_total.fetch_add(1, std::memory_order_relaxed);
-    const auto open = metrics.connections_open.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (context_.stopping.load()) return start_close(CloseCode::going_away, "Server shutdown", true);
-    if (static_cast<std::size_t>(open) > context_.config.max_connections) {
-      metrics.connection_limit_closes_total.fetch_add(1, std::memory_order_relaxed);
-      return start_close(CloseCode::try_again_later, "Server at connection limit", true);
-    }
-    endpoint_.admit(
-        {route_.resource_id, std::move(token)}, [self = shared_from_this()](endpoints::Admission admission) {
-          net::dispatch(self->ws_.get_executor(), [self, admission = std::move(admission)]() mutable {
-            self->on_admission(std::move(admission));
-          });
-        });
   }
 
   void on_admission(endpoints::Admission admission) {
@@ -123,7 +143,7 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
       if (admission.authentication_failed) {
         context_.metrics.auth_failures_total.fetch_add(1, std::memory_order_relaxed);
       }
-      if (admission.refusal_message) enqueue(admission.refusal_message, hub::MessageKind::text);
+      if (admission.refusal_message) queue(admission.refusal_message, Framing::text);
       return start_close(admission.refusal_code, *admission.refusal_reason, false);
     }
     if (context_.stopping.load()) return start_close(CloseCode::going_away, "Server shutdown", true);
@@ -135,146 +155,217 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
     // Shutdown sets `stopping` before it lists the hub's connections; one that
     // registered after that list sees the flag here and closes itself.
     if (context_.stopping.load()) start_close(CloseCode::going_away, "Server shutdown", false);
-    read_next();
+    // Read only now: a message sent right after the handshake must reach an
+    // open endpoint, not be dropped during admission.
+    if (!reading_) wait_readable();
   }
 
-  /// Waits for the next message with only the session's own small buffer;
-  /// Beast still applies read_message_max to the whole message, over any
-  /// number of frames.
-  void read_next() {
-    ws_.async_read_some(net::buffer(first_read_),
-                        beast::bind_front_handler(&WebSocketSession::on_first_read, shared_from_this()));
+  // Reading ------------------------------------------------------------------
+
+  /// Waits for bytes without holding a buffer; they are read into the
+  /// thread's buffer once they are there.
+  void wait_readable() {
+    reading_ = true;
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code error) {
+      self->on_readable(error);
+    });
   }
 
-  void on_first_read(beast::error_code error, std::size_t bytes) {
+  void on_readable(boost::system::error_code error) {
     if (error) return on_read_ended(error);
-    if (ws_.is_message_done()) return on_message({first_read_.data(), bytes});
-    long_message_.assign(first_read_.data(), bytes);
-    read_rest();
+    for (int round = 0; round < max_reads_per_wakeup; ++round) {
+      const auto buffer = thread_read_buffer();
+      const auto bytes = socket_.read_some(net::buffer(buffer.data(), buffer.size()), error);
+      if (error == net::error::would_block) break;
+      if (error) return on_read_ended(error);
+      heard_from_peer();
+      reader_.consume(buffer.first(bytes));
+      if (!handle_frames()) {
+        reading_ = false;
+        return;
+      }
+      if (bytes < buffer.size()) break;
+    }
+    wait_readable();
   }
 
-  /// A message longer than first_read_ goes into long_message_, which is
-  /// released once the message has been handled.
-  void read_rest() {
-    const auto have = long_message_.size();
-    const auto step = std::max(min_rest_read_bytes, have);
-    long_message_.resize(have + step);
-    ws_.async_read_some(net::buffer(long_message_.data() + have, step),
-                        [self = shared_from_this(), have](beast::error_code error, std::size_t bytes) {
-                          self->on_rest_read(error, have + bytes);
-                        });
+  /// Acts on every complete frame read; false once nothing more is to be read.
+  bool handle_frames() {
+    using Kind = rfc6455::ClientEvent::Kind;
+    while (const auto event = reader_.next()) {
+      switch (event->kind) {
+        case Kind::message:
+          on_message(event->payload, event->message_opcode);
+          break;
+        case Kind::ping:
+          queue(hub::make_shared_text(std::string(event->payload)), Framing::pong);
+          break;
+        case Kind::pong:
+          break;
+        case Kind::close:
+          on_peer_close(event->code);
+          return false;
+        case Kind::violation:
+          on_protocol_violation(event->code, event->payload);
+          return false;
+      }
+    }
+    return true;
   }
 
-  void on_rest_read(beast::error_code error, std::size_t message_bytes) {
-    if (error) return on_read_ended(error);
-    long_message_.resize(message_bytes);
-    if (!ws_.is_message_done()) return read_rest();
-    const std::string message = std::exchange(long_message_, {});
-    on_message(message);
-  }
-
-  void on_message(std::string_view message) {
+  void on_message(std::string_view message, rfc6455::Opcode opcode) {
     auto& metrics = context_.metrics;
     metrics.messages_received_total.fetch_add(1, std::memory_order_relaxed);
     metrics.bytes_received_total.fetch_add(message.size(), std::memory_order_relaxed);
-    if (state_ == State::open) {
-      endpoint_.on_message(shared_from_this(), message,
-                           ws_.got_text() ? hub::MessageKind::text : hub::MessageKind::binary);
-    }
-    read_next();
+    if (state_ != State::open) return;  // closing: the peer's last words are not acted on
+    endpoint_.on_message(shared_from_this(), message,
+                         opcode == rfc6455::Opcode::text ? hub::MessageKind::text : hub::MessageKind::binary);
   }
 
-  void on_read_ended(beast::error_code error) {
-    if (error == websocket::error::message_too_big) {
-      // Beast has already sent the close frame with 1009.
+  void on_peer_close(unsigned code) {
+    if (close_code_ == 0) close_code_ = code;
+    leave_endpoint();
+    peer_closed_ = true;
+    // Answer with the peer's code; what we had queued is not sent after it.
+    outbound_.discard_unsent();
+    queue(close_frame_payload(code, {}), Framing::close);
+    if (close_frame_sent_) shut_down_socket();
+  }
+
+  void on_protocol_violation(std::uint16_t code, std::string_view why) {
+    if (code == static_cast<std::uint16_t>(CloseCode::message_too_big)) {
       context_.metrics.oversized_message_closes_total.fetch_add(1, std::memory_order_relaxed);
-      close_code_ = static_cast<unsigned>(CloseCode::message_too_big);
-    } else if (error != websocket::error::closed && close_code_ == 0) {
-      close_code_ = 1006;  // lost without a close frame
     }
-    leave_endpoint();
-    state_ = State::closing;
-    outbound_.discard_unsent(writing_);
+    spdlog::debug("protocol violation id={}: {}", id_, why);
+    start_close(static_cast<CloseCode>(code), why, true);
+    peer_closed_ = true;  // nothing more is read: close once our frame is out
+    if (close_frame_sent_) shut_down_socket();
   }
 
-  void on_peer_closing() {
-    if (close_code_ == 0) close_code_ = ws_.reason().code;
-    leave_endpoint();
-    state_ = State::closing;
+  void on_read_ended(boost::system::error_code error) {
+    reading_ = false;
+    if (error == net::error::operation_aborted) return;  // we closed the socket
+    end_connection(abnormal_closure);
   }
+
+  // Writing ------------------------------------------------------------------
+
+  /// From any thread: queues a frame, and starts a flush on the strand when
+  /// none is under way. False when the frame was not queued.
+  bool queue(hub::SharedText payload, Framing framing) {
+    switch (outbound_.push(std::move(payload), framing, context_.config.outbound_queue_limit_bytes)) {
+      case OutboundQueue::Pushed::flush_needed:
+        // Posted, not run here: frames queued meanwhile go out in the same write.
+        net::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+        return true;
+      case OutboundQueue::Pushed::queued:
+        return true;
+      case OutboundQueue::Pushed::over_limit:
+        net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->shed_slow_consumer(); });
+        return false;
+      case OutboundQueue::Pushed::after_close:
+        return false;
+    }
+    return false;
+  }
+
+  /// Writes every queued frame, as many as one writev takes at a time,
+  /// until the queue is empty or the socket is full.
+  void flush() {
+    std::array<net::const_buffer, OutboundQueue::max_buffers_per_write> buffers;
+    OutboundQueue::Headers headers;
+    while (true) {
+      const auto gathered = outbound_.gather(buffers, headers);
+      if (gathered.buffers == 0) {
+        if (outbound_.end_flush_if_empty()) return on_flushed();
+        continue;  // a frame arrived between gather and end_flush_if_empty
+      }
+      boost::system::error_code error;
+      const auto bytes = socket_.write_some(std::span(buffers.data(), gathered.buffers), error);
+      if (error == net::error::would_block) return wait_writable();
+      if (error) return end_connection(abnormal_closure);
+      const auto written = outbound_.advance(bytes);
+      auto& metrics = context_.metrics;
+      metrics.messages_sent_total.fetch_add(written.messages, std::memory_order_relaxed);
+      metrics.bytes_sent_total.fetch_add(written.bytes, std::memory_order_relaxed);
+      close_frame_sent_ = close_frame_sent_ || written.close_frame;
+      if (bytes < gathered.bytes) return wait_writable();
+    }
+  }
+
+  void wait_writable() {
+    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code error) {
+      if (error) return self->end_connection(abnormal_closure);
+      self->flush();
+    });
+  }
+
+  void on_flushed() {
+    if (close_frame_sent_ && peer_closed_) shut_down_socket();
+  }
+
+  void shed_slow_consumer() {
+    if (state_ == State::closing) return;
+    context_.metrics.slow_consumer_closes_total.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("slow consumer: id={} user={} has {} bytes unsent; closing with 1013", id_, user_id_,
+                 outbound_.queued_bytes());
+    start_close(CloseCode::try_again_later, "Slow consumer", true);
+  }
+
+  // Closing ------------------------------------------------------------------
 
   /// Tells the endpoint, once, as soon as the connection stops being usable,
   /// so that stats and rooms never count a connection that is closing.
   void leave_endpoint() {
-    if (state_ != State::open) return;
+    const bool was_open = state_ == State::open;
     state_ = State::closing;
-    endpoint_.on_close(shared_from_this());
-  }
-
-  void enqueue(hub::SharedText message, hub::MessageKind kind) {
-    if (state_ == State::closing || state_ == State::handshake) return;
-    if (!outbound_.push(std::move(message), kind, context_.config.outbound_queue_limit_bytes)) {
-      context_.metrics.slow_consumer_closes_total.fetch_add(1, std::memory_order_relaxed);
-      spdlog::warn("slow consumer: id={} user={} has {} bytes unsent; closing with 1013", id_, user_id_,
-                   outbound_.queued_bytes());
-      return start_close(CloseCode::try_again_later, "Slow consumer", true);
-    }
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    if (const auto* next = outbound_.front()) {
-      writing_ = true;
-      ws_.text(next->kind == hub::MessageKind::text);
-      ws_.async_write(net::buffer(*next->payload),
-                      beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
-    } else if (closing_ && closing_->frame) {
-      writing_ = true;  // the close frame is the last write
-      ws_.async_close(*closing_->frame,
-                      [self = shared_from_this()](beast::error_code) { self->cancel_deadline(); });
-      closing_->frame.reset();
-    }
-  }
-
-  void on_write(beast::error_code error, std::size_t bytes) {
-    writing_ = false;
-    outbound_.pop_written();
-    if (error) return;  // the pending read fails too and ends the session
-    context_.metrics.messages_sent_total.fetch_add(1, std::memory_order_relaxed);
-    context_.metrics.bytes_sent_total.fetch_add(bytes, std::memory_order_relaxed);
-    write_next();
+    if (was_open) endpoint_.on_close(shared_from_this());
   }
 
   void start_close(CloseCode code, std::string_view reason, bool discard_queued) {
-    if (state_ == State::closing) return;
-    leave_endpoint();
-    state_ = State::closing;
-    close_code_ = static_cast<unsigned>(code);
-    if (discard_queued) outbound_.discard_unsent(writing_);
-    closing_ = std::make_unique<Closing>(ws_.get_executor());
-    closing_->frame = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-    arm_close_deadline();
-    if (!writing_) write_next();
+    if (discard_queued) outbound_.discard_unsent();
+    if (queue(close_frame_payload(static_cast<unsigned>(code), reason), Framing::close)) begin_closing(code);
   }
 
-  /// A peer that stopped reading never lets the close frame out; after the
-  /// handshake timeout the socket is shut regardless.
+  /// Our close frame is queued: the connection is closing from now on.
+  void begin_closing(CloseCode code) {
+    leave_endpoint();
+    if (close_code_ == 0) close_code_ = static_cast<unsigned>(code);
+    if (peer_closed_) return;  // nothing to wait for
+    arm_close_deadline();
+    // The peer's answering close frame ends the handshake: read for it.
+    if (!reading_) wait_readable();
+  }
+
+  /// A peer that stopped reading never lets the close frame out, and one
+  /// that never answers it keeps the socket; after the handshake timeout
+  /// the socket is shut regardless.
   void arm_close_deadline() {
-    closing_->deadline.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
-    closing_->deadline.async_wait([weak = weak_from_this()](beast::error_code error) {
+    closing_deadline_ = std::make_unique<net::steady_timer>(socket_.get_executor());
+    closing_deadline_->expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
+    closing_deadline_->async_wait([weak = weak_from_this()](boost::system::error_code error) {
       auto self = weak.lock();
-      if (error || !self) return;
-      beast::get_lowest_layer(self->ws_).close();
+      if (!error && self) self->shut_down_socket();
     });
   }
 
-  void cancel_deadline() {
-    if (closing_) closing_->deadline.cancel();
+  /// The connection is lost (or dropped as silent): no close handshake.
+  void end_connection(unsigned code) {
+    if (close_code_ == 0) close_code_ = code;
+    leave_endpoint();
+    outbound_.discard_unsent();
+    shut_down_socket();
   }
 
-  websocket::stream<net::ip::tcp::socket> ws_;
-  std::array<char, first_read_bytes> first_read_;
-  std::string long_message_;
+  void shut_down_socket() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);  // pending waits end with operation_aborted
+    if (closing_deadline_) closing_deadline_->cancel();
+  }
+
+  tcp::socket socket_;
+  rfc6455::ClientFrameReader reader_;
   const hub::ConnectionId id_;
   const WebSocketRoute route_;
   std::string user_id_;
@@ -282,26 +373,21 @@ class WebSocketSession final : public hub::Connection, public std::enable_shared
   endpoints::Endpoint& endpoint_;
   TransportContext& context_;
   OutboundQueue outbound_;
-  /// What only a connection we close needs: allocated when the close starts,
-  /// so that an idle connection does not carry it (about 260 bytes).
-  struct Closing {
-    explicit Closing(const net::any_io_executor& executor) : deadline(executor) {}
-    std::optional<websocket::close_reason> frame;  // until the close frame is written
-    net::steady_timer deadline;
-  };
-  std::unique_ptr<Closing> closing_;
-  State state_ = State::handshake;
+  /// Allocated when a close starts, so that an idle connection does not carry it.
+  std::unique_ptr<net::steady_timer> closing_deadline_;
+  State state_ = State::admitting;
   unsigned close_code_ = 0;
-  bool accepted_ = false;
-  bool writing_ = false;
+  bool reading_ = false;
+  bool close_frame_sent_ = false;
+  bool peer_closed_ = false;  // its close frame arrived, or it broke the protocol
 };
 
 }  // namespace
 
-void start_websocket_session(net::ip::tcp::socket socket, UpgradeRequest request, WebSocketRoute route,
+void start_websocket_session(tcp::socket socket, std::string handshake_response, WebSocketRoute route,
                              std::optional<std::string> token, TransportContext& context) {
   std::make_shared<WebSocketSession>(std::move(socket), std::move(route), context)
-      ->start(std::move(request), std::move(token));
+      ->start(std::move(handshake_response), std::move(token));
 }
 
 }  // namespace nadoo::transport

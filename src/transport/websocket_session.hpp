@@ -1,8 +1,6 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <optional>
 #include <string>
 
@@ -11,13 +9,11 @@
 
 namespace nadoo::transport {
 
-using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
-
-/// Completes the WebSocket handshake on `socket`, asks the route's endpoint to
-/// admit the connection, and serves it until it closes. The WebSocket stream
-/// runs its own handshake and idle timeouts, so it takes the bare socket: a
-/// beast::tcp_stream would keep three more timers per idle connection.
-void start_websocket_session(boost::asio::ip::tcp::socket socket, UpgradeRequest request,
+/// Serves an upgraded connection: writes `handshake_response` (the HTTP 101),
+/// asks the route's endpoint to admit the connection, and then reads and
+/// writes its frames (transport/rfc6455) until it closes. The socket must be
+/// on a strand of its own: every handler of the session runs on it.
+void start_websocket_session(boost::asio::ip::tcp::socket socket, std::string handshake_response,
                              WebSocketRoute route, std::optional<std::string> token,
                              TransportContext& context);
 

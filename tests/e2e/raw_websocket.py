@@ -46,11 +46,28 @@ class RawWebSocket:
             length = struct.unpack("!Q", self._read_exactly(8))[0]
         return first & 0x0F, self._read_exactly(length)
 
-    def send_frame(self, opcode, payload=b""):
+    @staticmethod
+    def frame_bytes(opcode, payload=b"", final=True, masked=True, rsv1=False):
+        """One client frame; `masked=False` or `rsv1=True` break the protocol on purpose."""
+        first = (0x80 if final else 0) | (0x40 if rsv1 else 0) | opcode
+        mask_bit = 0x80 if masked else 0
+        if len(payload) < 126:
+            header = bytes([first, mask_bit | len(payload)])
+        elif len(payload) < 65536:
+            header = bytes([first, mask_bit | 126]) + struct.pack("!H", len(payload))
+        else:
+            header = bytes([first, mask_bit | 127]) + struct.pack("!Q", len(payload))
+        if not masked:
+            return header + payload
         mask = os.urandom(4)
-        header = bytes([0x80 | opcode, 0x80 | len(payload)])  # payloads under 126 bytes
-        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        return header + mask + bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+
+    def send_frame(self, opcode, payload=b"", **options):
+        self.sock.sendall(self.frame_bytes(opcode, payload, **options))
+
+    def send_frames(self, frames):
+        """Several (opcode, payload) frames in one write."""
+        self.sock.sendall(b"".join(self.frame_bytes(opcode, payload) for opcode, payload in frames))
 
     def wait_for_eof(self):
         """Reads (and ignores) frames until the server closes the TCP connection."""
