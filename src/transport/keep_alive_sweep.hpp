@@ -19,7 +19,8 @@ namespace nadoo::transport {
 class KeepAliveSweep {
  public:
   /// What a connection gives the sweep. The sweep calls ping/drop under its
-  /// lock: they must only post work to the connection, never block.
+  /// lock: they must only post work to the connection, never block, and
+  /// never destroy a member (whose removal takes the lock).
   class Member {
    public:
     /// From the connection's reader: any bytes from the peer count as life.

@@ -108,16 +108,33 @@ class WebSocketSession final : public hub::Connection,
     endpoint_state_ = std::move(state);
   }
 
-  /// Queued on the strand: whatever an endpoint sends from its callbacks
-  /// (which run on the strand) goes out before any message another thread
-  /// sends meanwhile, e.g. `connected` before the first broadcast.
+  /// Once the endpoint's on_open has returned, a message is queued right
+  /// away from the sender's thread: a broadcast costs each recipient a queue
+  /// entry, not a posted handler. Until then sends go through the strand,
+  /// so that what on_open sends (`connected` first) precedes any broadcast.
   void send(hub::SharedText message, hub::MessageKind kind) override {
     const auto framing = kind == hub::MessageKind::text ? Framing::text : Framing::binary;
-    net::dispatch(socket_.get_executor(), [self = shared_from_this(), message = std::move(message),
-                                           framing]() mutable { self->queue(std::move(message), framing); });
+    if (may_queue_directly()) {
+      queue(std::move(message), framing);
+      return;
+    }
+    sends_via_strand_.fetch_add(1, std::memory_order_acq_rel);
+    net::dispatch(socket_.get_executor(),
+                  [self = shared_from_this(), message = std::move(message), framing]() mutable {
+                    self->queue(std::move(message), framing);
+                    self->sends_via_strand_.fetch_sub(1, std::memory_order_release);
+                  });
   }
 
   void close(CloseCode code, std::string_view reason) override {
+    if (may_queue_directly()) {
+      // Right behind the caller's last message, like its sends.
+      if (queue(close_frame_payload(static_cast<unsigned>(code), reason), Framing::close)) {
+        net::dispatch(socket_.get_executor(),
+                      [self = shared_from_this(), code] { self->begin_closing(code); });
+      }
+      return;
+    }
     net::dispatch(socket_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
       self->start_close(code, reason, /*discard_queued=*/false);
     });
@@ -126,14 +143,25 @@ class WebSocketSession final : public hub::Connection,
  private:
   enum class State { admitting, open, closing };
 
+  /// A sender whose earlier message still waits on the strand must queue
+  /// behind it, so its messages keep their order.
+  bool may_queue_directly() const {
+    return opened_.load(std::memory_order_acquire) && sends_via_strand_.load(std::memory_order_acquire) == 0;
+  }
+
   // KeepAliveSweep::Member: called under the sweep's lock, possibly while
   // this session is being destroyed on another thread (then lock() fails).
+  // The reference taken is moved to the strand, never released here: if it
+  // were the last one, the destructor would take the sweep's lock again.
   void ping_silent_peer() override {
-    if (auto self = weak_from_this().lock()) self->queue(empty_ping(), Framing::ping);
+    if (auto self = weak_from_this().lock()) {
+      net::post(socket_.get_executor(),
+                [self = std::move(self)] { self->queue(empty_ping(), Framing::ping); });
+    }
   }
   void drop_silent_peer() override {
     if (auto self = weak_from_this().lock()) {
-      net::post(socket_.get_executor(), [self] { self->end_connection(abnormal_closure); });
+      net::post(socket_.get_executor(), [self = std::move(self)] { self->end_connection(abnormal_closure); });
     }
   }
 
@@ -152,6 +180,7 @@ class WebSocketSession final : public hub::Connection,
     spdlog::info("connect id={} user={} path={}/{}", id_, user_id_, endpoints::family_name(route_.family),
                  route_.resource_id);
     endpoint_.on_open(shared_from_this());
+    opened_.store(true, std::memory_order_release);
     // Shutdown sets `stopping` before it lists the hub's connections; one that
     // registered after that list sees the flag here and closes itself.
     if (context_.stopping.load()) start_close(CloseCode::going_away, "Server shutdown", false);
@@ -378,6 +407,8 @@ class WebSocketSession final : public hub::Connection,
   State state_ = State::admitting;
   unsigned close_code_ = 0;
   bool reading_ = false;
+  std::atomic<bool> opened_{false};                 // on_open has returned
+  std::atomic<std::uint32_t> sends_via_strand_{0};  // posted sends not yet queued
   bool close_frame_sent_ = false;
   bool peer_closed_ = false;  // its close frame arrived, or it broke the protocol
 };
