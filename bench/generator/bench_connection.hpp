@@ -1,6 +1,5 @@
 #pragma once
-// One WebSocket client connection of nadoo-bench. The only file that sees
-// Beast's WebSocket stream: instantiating it is the costly part of a build.
+// One WebSocket client connection of nadoo-bench.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -12,8 +11,8 @@
 namespace nadoo::bench {
 
 /// A client connection on one executor. Every coroutine must run on that
-/// executor; at most one read and one write (or close) are in flight at once,
-/// as Beast requires. Failures throw boost::system::system_error.
+/// executor; at most one read is in flight at once (writes queue behind each
+/// other). Failures throw.
 class BenchConnection {
  public:
   explicit BenchConnection(boost::asio::any_io_executor executor);
@@ -37,7 +36,7 @@ class BenchConnection {
   boost::asio::awaitable<void> write_text(std::string_view text);
 
   /// Sends close 1000 and waits for the server's close frame (a pending
-  /// read_message then ends with websocket::error::closed).
+  /// read_message then ends with an error).
   boost::asio::awaitable<void> close();
 
  private:
