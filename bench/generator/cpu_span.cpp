@@ -37,4 +37,10 @@ void CpuSpan::add_figures(boost::json::object& figures, std::optional<double> se
       percent_of(own_waited_seconds_, process_runqueue_wait_seconds(getpid()), span_seconds);
 }
 
+std::optional<double> CpuSpan::server_cpu_seconds_used() const {
+  const auto now = process_cpu_seconds(server_pid_);
+  if (!server_cpu_seconds_ || !now) return std::nullopt;
+  return *now - *server_cpu_seconds_;
+}
+
 }  // namespace nadoo::bench

@@ -19,6 +19,8 @@ class CpuSpan {
   /// 0.1 % steps) from the start to now, over `seconds` when given (a span
   /// that ended a little before now) or else the time since the start.
   void add_figures(boost::json::object& figures, std::optional<double> seconds = std::nullopt) const;
+  /// The server's CPU seconds since the start, when it could be read.
+  std::optional<double> server_cpu_seconds_used() const;
 
  private:
   int server_pid_;

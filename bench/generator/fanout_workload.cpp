@@ -160,6 +160,13 @@ WorkloadReport run_fanout(const BenchOptions& options) {
                           boost::asio::detached);
     const bool all_delivered = run.await(deliveries.delivered, deliveries_expected, "delivering");
     cpu_span.add_figures(figures);
+    // What one core of the server delivers, whichever side was saturated:
+    // with a generator on a single core too, it may be the generator.
+    const auto server_cpu_seconds = cpu_span.server_cpu_seconds_used();
+    figures["deliveries_per_server_cpu_second"] =
+        server_cpu_seconds && *server_cpu_seconds > 0
+            ? boost::json::value(static_cast<double>(deliveries.delivered.count()) / *server_cpu_seconds)
+            : boost::json::value(nullptr);
     const auto rss_after_kib = resident_kib(options.server_pid);
     figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
     figures["server_rss_after_kib"] = figure_or_null(rss_after_kib);
