@@ -135,10 +135,14 @@ void OutboundQueue::discard_unsent() {
     ++dropped_messages;
     dropped_bytes += entries_[i].payload->size();
   }
-  // A close frame already queued stays: it is the last frame either way.
+  // The handshake's answer must still go out (a connection refused after it,
+  // e.g. at the connection limit, is told why in a close frame), and so must
+  // a close frame already queued: it is the last frame either way.
   const auto unsent = entries_.begin() + static_cast<std::ptrdiff_t>(keep_until);
   entries_.erase(std::remove_if(unsent, entries_.end(),
-                                [](const Entry& entry) { return entry.framing != Framing::close; }),
+                                [](const Entry& entry) {
+                                  return entry.framing != Framing::raw && entry.framing != Framing::close;
+                                }),
                  entries_.end());
   queued_bytes_ -= dropped_bytes;
   account(-dropped_messages, -static_cast<std::ptrdiff_t>(dropped_bytes));

@@ -72,8 +72,9 @@ class OutboundQueue {
   /// Ends the flush if nothing is left: true then, and the next push asks
   /// for a new flush.
   bool end_flush_if_empty();
-  /// Drops every frame not yet started (a partly written one stays, since
-  /// the stream must stay framed) and takes no more but the close frame.
+  /// Drops every message and ping/pong not yet started (a partly written
+  /// frame stays, since the stream must stay framed; the handshake answer
+  /// and the close frame stay too) and takes no more but the close frame.
   void discard_unsent();
 
   std::size_t queued_bytes() const;

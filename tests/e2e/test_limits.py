@@ -119,3 +119,19 @@ def test_slow_room_member_is_closed_with_1013_while_others_go_on(start_server):
     assert [message["type"] for message in typist_saw] == ["user_disconnected", "pong"], [(m["type"], m.get("user_id", "")[:20]) for m in typist_saw]
     assert typist_saw[0]["user_id"] == "reader"
     assert watcher_open
+
+
+def test_connection_past_the_limit_completes_its_handshake_then_closes_with_1013(start_server):
+    full = start_server("--max-connections", "1")
+
+    async def scenario():
+        async with websockets.connect(full.ws_url("/ws/chat/first")) as first:
+            await first.recv()
+            async with websockets.connect(full.ws_url("/ws/chat/second")) as second:
+                await second.wait_closed()
+            await (await first.ping())  # the first is served on
+            return second.close_code, second.close_reason
+
+    code, reason = run(scenario())
+    assert (code, reason) == (1013, "Server at connection limit")
+    assert metric(full, "nadoo_connection_limit_closes_total") == 1
