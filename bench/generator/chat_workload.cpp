@@ -30,15 +30,22 @@ constexpr std::chrono::seconds setup_timeout{10};
 
 /// What the sessions receive; each I/O thread writes only its own slots.
 struct ChatDeliveries {
-  explicit ChatDeliveries(unsigned threads) : latencies(threads), last_token_us(threads) {}
+  ChatDeliveries(unsigned threads, std::size_t sessions)
+      : sessions(sessions), latencies(threads), steady_latencies(threads), last_token_us(threads) {}
 
   /// The receive path: no JSON parse, no allocation once the buffers are grown.
   void observe(std::string_view message, unsigned thread_index) {
     switch (chat_message_kind(message)) {
       case ChatMessageKind::text_delta: {
         const std::uint64_t now_us = monotonic_microseconds();
-        const auto stamps = for_each_token_stamp(
-            message, [&](std::uint64_t sent_us) { latencies.record(thread_index, now_us - sent_us); });
+        if (is_first_text_delta(message)) streaming_sessions.fetch_add(1);
+        // Once every session streams, no chat is being set up any more: the
+        // relay alone, at the full count of concurrent streams.
+        const bool steady = streaming_sessions.load() >= sessions;
+        const auto stamps = for_each_token_stamp(message, [&](std::uint64_t sent_us) {
+          latencies.record(thread_index, now_us - sent_us);
+          if (steady) steady_latencies.record(thread_index, now_us - sent_us);
+        });
         tokens.add(stamps);
         last_token_us[thread_index].value = now_us;
         break;
@@ -71,7 +78,10 @@ struct ChatDeliveries {
     return last;
   }
 
-  LatencySamples latencies;
+  const std::size_t sessions;
+  std::atomic<std::size_t> streaming_sessions{0};  // sessions that had their first token
+  LatencySamples latencies;                        // every token
+  LatencySamples steady_latencies;                 // tokens received once every session streamed
   struct alignas(64) Slot {
     std::uint64_t value = 0;
   };
@@ -132,9 +142,12 @@ WorkloadReport run_chat(const BenchOptions& options) {
   for (std::size_t n = 0; n < options.sessions; ++n) {
     sessions.push_back({"bench-chat-" + std::to_string(n), "bench-chat-user-" + std::to_string(n)});
   }
-  ChatDeliveries deliveries(options.threads);
-  deliveries.latencies.reserve_per_thread(tokens_expected / options.threads +
-                                          (options.threads > 1 ? tokens_expected / 4 : 0));
+  ChatDeliveries deliveries(options.threads, options.sessions);
+  // A thread receives about its share; 25 % more covers an uneven spread.
+  const std::size_t samples_per_thread =
+      tokens_expected / options.threads + (options.threads > 1 ? tokens_expected / 4 : 0);
+  deliveries.latencies.reserve_per_thread(samples_per_thread);
+  deliveries.steady_latencies.reserve_per_thread(samples_per_thread);
   const MessageObserver observer = [&deliveries](std::string_view message, unsigned thread_index) {
     deliveries.observe(message, thread_index);
   };
@@ -202,6 +215,9 @@ WorkloadReport run_chat(const BenchOptions& options) {
   figures["tokens_expected"] = tokens_expected;
   figures["tokens_delivered"] = deliveries.tokens.count();
   add_percentiles_ms(figures, "latency_ms", deliveries.latencies.sorted(), {0.5, 0.99, 0.999});
+  const auto steady = deliveries.steady_latencies.sorted();
+  figures["steady_tokens"] = steady.size();
+  add_percentiles_ms(figures, "steady_latency_ms", steady, {0.5, 0.99, 0.999});
   figures["upstream_requests"] = upstream.requests();
   figures["upstream_answers_completed"] = upstream.answers_completed();
   figures["upstream_answers_cut_short"] = upstream.answers_cut_short();

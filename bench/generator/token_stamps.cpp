@@ -28,6 +28,8 @@ ChatMessageKind chat_message_kind(std::string_view message) {
   return ChatMessageKind::other;
 }
 
+bool is_first_text_delta(std::string_view message) { return has_type(message, R"("index":0,)"); }
+
 std::string_view text_delta_text(std::string_view message) {
   const auto key = message.find(text_key);
   if (key == std::string_view::npos) return {};

@@ -19,6 +19,9 @@ enum class ChatMessageKind { text_delta, response_end_stop, response_end_other, 
 /// serialisation (no spaces): only nadoo-realtime serves chat here.
 ChatMessageKind chat_message_kind(std::string_view message);
 
+/// A `text-delta` with index 0: its session's first token.
+bool is_first_text_delta(std::string_view message);
+
 /// Calls `on_stamp(sent_us)` for each stamp in a `text-delta`'s text: one,
 /// unless the server relayed several upstream chunks as one delta. Returns how
 /// many there were.
