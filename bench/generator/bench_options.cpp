@@ -58,7 +58,7 @@ std::string refusal(const BenchOptions& options) {
     return "sessions × tokens is past " + std::to_string(max_recorded_deliveries) +
            " deliveries, whose latency samples would not fit in memory";
   }
-  if (options.workload == Workload::chat && options.api_key.empty()) {
+  if (options.workload == Workload::chat && !options.chat_direct && options.api_key.empty()) {
     return "chat needs BENCH_API_KEY (it creates its application through the REST API)";
   }
   if (options.jwt_secret.empty()) return "BENCH_JWT_SECRET must be set (the tokens' HS256 secret)";
@@ -141,6 +141,8 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
       ->capture_default_str();
   app.add_option("--application", options.chat_application, "chat: the application id it creates")
       ->capture_default_str();
+  app.add_flag("--direct", options.chat_direct,
+               "chat: the same streams straight from the upstream, no server: the rig's own latency");
   app.add_option("--hold-seconds", options.hold_seconds, "idle: seconds held idle before the memory reading")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();

@@ -34,10 +34,11 @@ struct BenchOptions {
   double ramp_ms = 1000;              // chat: the chats start evenly over this span, not in one burst
   std::uint16_t upstream_port = 0;    // chat: the fake upstream's port; 0 = any free port
   std::string chat_application = "bench-chat";  // chat: the application (provider openai) it PUTs
-  double hold_seconds = 2;                      // idle: how long the connections stay idle before the reading
-  double deadline_seconds = 120;                // the whole run, membership and closing included
-  int server_pid = 0;                           // 0: no server figures
-  bool membership = false;                      // make every user a member through the REST API first
+  bool chat_direct = false;       // chat: stream straight from the upstream, no server (the rig's own floor)
+  double hold_seconds = 2;        // idle: how long the connections stay idle before the reading
+  double deadline_seconds = 120;  // the whole run, membership and closing included
+  int server_pid = 0;             // 0: no server figures
+  bool membership = false;        // make every user a member through the REST API first
   std::size_t membership_in_flight = 64;
   std::string out_path;
   std::string jwt_secret;  // BENCH_JWT_SECRET; never printed

@@ -78,6 +78,12 @@ def test_chat_delivers_every_token_of_every_session(server):
     assert figures["clean_closes"] == 4
 
 
+def test_chat_direct_streams_every_token_without_the_server(server):
+    figures = run_workload(server, "chat", "--direct", "--sessions", "3", "--tokens", "4", "--token-interval-ms", "1")
+    assert figures["tokens_delivered"] == figures["tokens_expected"] == 12
+    assert figures["upstream_answers_completed"] == 3
+
+
 def test_more_sockets_than_one_process_may_hold_are_refused():
     completed = run_bench("idle", "--port", "1", "--connections", "19901")
     assert completed.returncode == 64
