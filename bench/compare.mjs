@@ -67,11 +67,11 @@ const workloads = {
     deadline_seconds: 60,
     // The peers serve workspaces only: the chat protocol is ours.
     only: 'nadoo-realtime',
+    not_applicable: 'no chat endpoint (the peers serve workspaces only)',
   },
 };
 /** Whether `server` implements `workload` at all (chat: ours only). */
 const applies = (workload, server) => !workloads[workload].only || workloads[workload].only === server;
-const not_applicable_reason = 'no chat endpoint (peers serve workspaces only)';
 const requested_workloads = options.workloads ? options.workloads.split(',') : Object.keys(workloads);
 for (const name of requested_workloads) if (!workloads[name]) throw new Error(`unknown workload ${name}`);
 for (const name of servers) if (!all_servers.includes(name)) throw new Error(`unknown server ${name}`);
@@ -190,8 +190,8 @@ for (const workload of chosen_workloads) {
     if (!applies(workload, server)) {
       // null in latest.json, with the reason beside it; "n/a" in the table.
       entry.servers[server] = null;
-      (entry.not_applicable ??= {})[server] = not_applicable_reason;
-      markdown += `| ${server} | n/a | — | — | — | — | not applicable: ${not_applicable_reason} |\n`;
+      (entry.not_applicable ??= {})[server] = spec.not_applicable;
+      markdown += `| ${server} | n/a | — | — | — | — | not applicable: ${spec.not_applicable} |\n`;
       continue;
     }
     const results = runs[workload][server];
