@@ -29,8 +29,8 @@ const rounds = Number(options.rounds ?? (options.quick ? 1 : 3));
 // what the issue's targets are measured at (19,000 idle connections: the
 // open-file limit of 20,000 per process, with room for the rest).
 const sizes = options.quick
-  ? { idle: 2000, connect: 2000, members: 200, events: 500 }
-  : { idle: 19000, connect: 10000, members: 1000, events: 2000 };
+  ? { idle: 2000, connect: 2000, members: 200, events: 500, sessions: 200, tokens: 20 }
+  : { idle: 19000, connect: 10000, members: 1000, events: 2000, sessions: 1000, tokens: 100 };
 
 /** What each workload reports, and which of its figures is the headline. */
 const workloads = {
@@ -55,10 +55,28 @@ const workloads = {
     args: ['--connections', sizes.connect, '--in-flight', 200, '--workspaces', 300],
     deadline_seconds: 120,
   },
+  chat: {
+    unit: 'ms the server adds to a streamed token, p99',
+    higher_is_better: false,
+    headline: 'latency_ms_p99',
+    // A token every 50 ms per stream (20/s, as a model streams): 20,000 tokens/s
+    // at 1,000 streams. At 20 ms the generator's one core (upstream and
+    // clients, ~25 µs a token) would be the limit, not the server. The chats
+    // start over 1 s; then every stream runs at once for the rest (4 s full).
+    args: ['--sessions', sizes.sessions, '--tokens', sizes.tokens, '--token-interval-ms', 50, '--ramp-ms', 1000],
+    deadline_seconds: 60,
+    // The peers serve workspaces only: the chat protocol is ours.
+    only: 'nadoo-realtime',
+    not_applicable: 'no chat endpoint (the peers serve workspaces only)',
+  },
 };
-const chosen_workloads = options.workloads ? options.workloads.split(',') : Object.keys(workloads);
-for (const name of chosen_workloads) if (!workloads[name]) throw new Error(`unknown workload ${name}`);
+/** Whether `server` implements `workload` at all (chat: ours only). */
+const applies = (workload, server) => !workloads[workload].only || workloads[workload].only === server;
+const requested_workloads = options.workloads ? options.workloads.split(',') : Object.keys(workloads);
+for (const name of requested_workloads) if (!workloads[name]) throw new Error(`unknown workload ${name}`);
 for (const name of servers) if (!all_servers.includes(name)) throw new Error(`unknown server ${name}`);
+// A workload none of the chosen servers implements (chat without nadoo-realtime) is left out.
+const chosen_workloads = requested_workloads.filter((workload) => servers.some((server) => applies(workload, server)));
 
 const jwt_secret = randomBytes(32).toString('hex');
 const api_key = `nai-bench-${randomBytes(16).toString('hex')}`;
@@ -114,7 +132,7 @@ async function run_one(workload, server) {
     const out = join(work_dir, 'figures.json');
     const generator = ['taskset', '-c', '0', 'build/nadoo-bench', workload, '--port', String(port),
       '--server-pid', String(child.pid), '--deadline-seconds', String(spec.deadline_seconds), ...spec.args.map(String),
-      ...(server === 'nadoo-realtime' ? ['--membership'] : []), '--out', out];
+      ...(server === 'nadoo-realtime' && !spec.only ? ['--membership'] : []), '--out', out];
     const result = spawnSync(generator[0], generator.slice(1), {
       env: { ...process.env, BENCH_JWT_SECRET: jwt_secret, BENCH_API_KEY: api_key },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -145,7 +163,7 @@ const runs = {}; // workload -> server -> [result]
 for (const workload of chosen_workloads) {
   runs[workload] = {};
   for (let round = 1; round <= rounds; round++) {
-    for (const server of servers) {
+    for (const server of servers.filter((name) => applies(workload, name))) {
       process.stderr.write(`compare: ${workload} round ${round}/${rounds} against ${server}\n`);
       const result = await run_one(workload, server);
       (runs[workload][server] ??= []).push(result);
@@ -169,6 +187,13 @@ for (const workload of chosen_workloads) {
     '| server | median | ratio nadoo / server | server CPU % | generator CPU % | p99 ms (delivery or connect) | status |\n|---|---|---|---|---|---|---|\n';
   const ours = median(runs[workload]['nadoo-realtime']?.map((r) => r.report.figures[spec.headline]) ?? []);
   for (const server of servers) {
+    if (!applies(workload, server)) {
+      // null in latest.json, with the reason beside it; "n/a" in the table.
+      entry.servers[server] = null;
+      (entry.not_applicable ??= {})[server] = spec.not_applicable;
+      markdown += `| ${server} | n/a | — | — | — | — | not applicable: ${spec.not_applicable} |\n`;
+      continue;
+    }
     const results = runs[workload][server];
     const figure = (name) => median(results.map((r) => r.report.figures[name]));
     const value = figure(spec.headline);
@@ -183,7 +208,7 @@ for (const workload of chosen_workloads) {
   }
   const example = runs[workload]['nadoo-realtime']?.[0] ?? Object.values(runs[workload])[0][0];
   markdown += `\nGenerator: \`BENCH_JWT_SECRET=<random> BENCH_API_KEY=<random> ${example.generator_command.replace(/--server-pid \d+/, '--server-pid <pid>').replace(/--out \S+/, '--out <tmp>')}\`\n`;
-  for (const server of servers) {
+  for (const server of servers.filter((name) => applies(workload, name))) {
     markdown += `- ${server}: \`JWT_SECRET=<random> ${runs[workload][server][0].server_command}\`\n`;
   }
   latest.workloads[workload] = entry;

@@ -10,6 +10,9 @@
 namespace nadoo::bench {
 namespace {
 
+/// A chat session per connection, the token in the query as the spec shows.
+constexpr std::string_view chat_path_template = "/ws/chat/{session}?token={token}";
+
 /// Latency samples take 4 bytes each: 100 million deliveries is 400 MB.
 constexpr std::size_t max_recorded_deliveries = 100'000'000;
 
@@ -27,6 +30,8 @@ std::size_t sockets_needed(const BenchOptions& options) {
       return options.handshakes_in_flight;
     case Workload::fanout:
       return options.members + 1;
+    case Workload::chat:
+      return 2 * options.sessions + 1;  // each session's WebSocket and its upstream connection, the listener
   }
   return 0;
 }
@@ -49,6 +54,13 @@ std::string refusal(const BenchOptions& options) {
     return "members × events is past " + std::to_string(max_recorded_deliveries) +
            " deliveries, whose latency samples would not fit in memory";
   }
+  if (options.workload == Workload::chat && options.sessions * options.tokens > max_recorded_deliveries) {
+    return "sessions × tokens is past " + std::to_string(max_recorded_deliveries) +
+           " deliveries, whose latency samples would not fit in memory";
+  }
+  if (options.workload == Workload::chat && !options.chat_direct && options.api_key.empty()) {
+    return "chat needs BENCH_API_KEY (it creates its application through the REST API)";
+  }
   if (options.jwt_secret.empty()) return "BENCH_JWT_SECRET must be set (the tokens' HS256 secret)";
   if (options.membership && options.api_key.empty()) return "--membership needs BENCH_API_KEY";
   return "";
@@ -64,6 +76,8 @@ const char* workload_name(Workload workload) {
       return "connect";
     case Workload::fanout:
       return "fanout";
+    case Workload::chat:
+      return "chat";
   }
   return "?";
 }
@@ -73,17 +87,21 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
   CLI::App app{
       "nadoo-bench: WebSocket load generator for nadoo-realtime and its peers. Prints one JSON "
       "document of figures. Secrets come from BENCH_JWT_SECRET and BENCH_API_KEY."};
-  const std::map<std::string, Workload> workloads{
-      {"idle", Workload::idle}, {"connect", Workload::connect}, {"fanout", Workload::fanout}};
-  app.add_option("workload", options.workload, "idle | connect | fanout")
+  const std::map<std::string, Workload> workloads{{"idle", Workload::idle},
+                                                  {"connect", Workload::connect},
+                                                  {"fanout", Workload::fanout},
+                                                  {"chat", Workload::chat}};
+  app.add_option("workload", options.workload, "idle | connect | fanout | chat")
       ->required()
       ->transform(CLI::CheckedTransformer(workloads));
   app.add_option("--host", options.target.host, "server address (loopback only)")
       ->check(CLI::IsMember({"127.0.0.1"}));
   app.add_option("--port", options.target.port, "server port")->required();
-  app.add_option("--path", options.target.path_template,
-                 "request path; {workspace}, {user}, {token} are replaced")
-      ->capture_default_str();
+  const auto* path = app.add_option("--path", options.target.path_template,
+                                    "request path; {workspace}, {session}, {user}, {token} are replaced "
+                                    "(chat: " +
+                                        std::string(chat_path_template) + ")")
+                         ->capture_default_str();
   app.add_option("--threads", options.threads, "I/O threads, one io_context each")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
@@ -107,6 +125,24 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
   app.add_option("--rate", options.rate_events_per_second, "fanout: events per second (0: full speed)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--sessions", options.sessions, "chat: concurrent chat sessions")
+      ->check(CLI::Range(std::size_t{1}, max_sockets_per_process / 2))
+      ->capture_default_str();
+  app.add_option("--tokens", options.tokens, "chat: tokens per answer")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+      ->capture_default_str();
+  app.add_option("--token-interval-ms", options.token_interval_ms, "chat: the upstream's time between tokens")
+      ->check(CLI::Range(0.0, 60'000.0))
+      ->capture_default_str();
+  app.add_option("--ramp-ms", options.ramp_ms, "chat: the chats start evenly over this span")
+      ->check(CLI::Range(0.0, 600'000.0))
+      ->capture_default_str();
+  app.add_option("--upstream-port", options.upstream_port, "chat: the fake upstream's port (0: any free one)")
+      ->capture_default_str();
+  app.add_option("--application", options.chat_application, "chat: the application id it creates")
+      ->capture_default_str();
+  app.add_flag("--direct", options.chat_direct,
+               "chat: the same streams straight from the upstream, no server: the rig's own latency");
   app.add_option("--hold-seconds", options.hold_seconds, "idle: seconds held idle before the memory reading")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
@@ -127,6 +163,8 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
     exit_status = app.exit(error);
     return std::nullopt;
   }
+  if (options.workload == Workload::chat && path->count() == 0)
+    options.target.path_template = chat_path_template;
   options.jwt_secret = environment("BENCH_JWT_SECRET");
   options.api_key = environment("BENCH_API_KEY");
   if (const std::string reason = refusal(options); !reason.empty()) {

@@ -3,6 +3,7 @@
 // server, and how much load, every amount bounded.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -10,7 +11,7 @@
 
 namespace nadoo::bench {
 
-enum class Workload { idle, connect, fanout };
+enum class Workload { idle, connect, fanout, chat };
 
 /// This machine allows 20,000 open files per process and that cannot be
 /// raised; the rest is headroom for the membership connections and stdio.
@@ -27,10 +28,17 @@ struct BenchOptions {
   std::size_t members = 1000;         // fanout: receivers
   std::size_t events = 1000;          // fanout: events published
   double rate_events_per_second = 0;  // fanout: 0 = as fast as the publisher's socket drains
-  double hold_seconds = 2;            // idle: how long the connections stay idle before the reading
-  double deadline_seconds = 120;      // the whole run, membership and closing included
-  int server_pid = 0;                 // 0: no server figures
-  bool membership = false;            // make every user a member through the REST API first
+  std::size_t sessions = 1000;        // chat: concurrent chat sessions, one chat each
+  std::size_t tokens = 50;            // chat: tokens per answer
+  double token_interval_ms = 20;      // chat: the upstream's beat, 50 tokens/s as a fast model streams
+  double ramp_ms = 1000;              // chat: the chats start evenly over this span, not in one burst
+  std::uint16_t upstream_port = 0;    // chat: the fake upstream's port; 0 = any free port
+  std::string chat_application = "bench-chat";  // chat: the application (provider openai) it PUTs
+  bool chat_direct = false;       // chat: stream straight from the upstream, no server (the rig's own floor)
+  double hold_seconds = 2;        // idle: how long the connections stay idle before the reading
+  double deadline_seconds = 120;  // the whole run, membership and closing included
+  int server_pid = 0;             // 0: no server figures
+  bool membership = false;        // make every user a member through the REST API first
   std::size_t membership_in_flight = 64;
   std::string out_path;
   std::string jwt_secret;  // BENCH_JWT_SECRET; never printed

@@ -23,10 +23,11 @@ boost::asio::ip::tcp::endpoint BenchTarget::endpoint() const {
 
 std::string BenchTarget::host_header() const { return host + ":" + std::to_string(port); }
 
-std::string BenchTarget::path_for(std::string_view workspace_id, std::string_view user_id,
+std::string BenchTarget::path_for(std::string_view scope_id, std::string_view user_id,
                                   std::string_view token) const {
   std::string path = path_template;
-  replace_all(path, "{workspace}", workspace_id);
+  replace_all(path, "{workspace}", scope_id);
+  replace_all(path, "{session}", scope_id);
   replace_all(path, "{user}", user_id);
   replace_all(path, "{token}", token);
   return path;

@@ -14,13 +14,14 @@ namespace nadoo::bench {
 struct BenchTarget {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
-  /// `{workspace}` and `{token}` (and `{user}`) are replaced per connection.
+  /// `{workspace}` or `{session}`, `{token}` (and `{user}`) are replaced per connection.
   std::string path_template = "/ws/workspaces/{workspace}?token={token}";
 
   boost::asio::ip::tcp::endpoint endpoint() const;
   /// The Host header: "host:port".
   std::string host_header() const;
-  std::string path_for(std::string_view workspace_id, std::string_view user_id, std::string_view token) const;
+  /// `scope_id` is what the connection joins: a workspace, or a chat session.
+  std::string path_for(std::string_view scope_id, std::string_view user_id, std::string_view token) const;
 };
 
 /// The loopback source address of connection number `index`: 127.0.0.2 …

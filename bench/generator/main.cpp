@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
       case Workload::fanout:
         report = run_fanout(*options);
         break;
+      case Workload::chat:
+        report = run_chat(*options);
+        break;
     }
     emit_report(report, options->out_path);
     return report.exit_status();

@@ -16,4 +16,8 @@ WorkloadReport run_connect(const BenchOptions& options);
 /// One publisher, M members of one workspace: deliveries per second and latency.
 WorkloadReport run_fanout(const BenchOptions& options);
 
+/// K chat sessions streaming from nadoo-bench's fake upstream: the time the
+/// server adds to each token.
+WorkloadReport run_chat(const BenchOptions& options);
+
 }  // namespace nadoo::bench

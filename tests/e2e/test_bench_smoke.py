@@ -68,6 +68,22 @@ def test_fanout_at_a_set_rate_delivers_every_event(server):
     assert figures["deliveries"] == 50
 
 
+def test_chat_delivers_every_token_of_every_session(server):
+    figures = run_workload(server, "chat", "--sessions", "4", "--tokens", "5", "--token-interval-ms", "2",
+                           "--ramp-ms", "10", "--threads", "2")
+    assert figures["tokens_delivered"] == figures["tokens_expected"] == 20
+    assert figures["answers_ended"] == figures["upstream_answers_completed"] == 4
+    assert figures["answers_failed"] == 0
+    assert figures["latency_ms_p99"] is not None and figures["server_cpu_percent"] is not None
+    assert figures["clean_closes"] == 4
+
+
+def test_chat_direct_streams_every_token_without_the_server(server):
+    figures = run_workload(server, "chat", "--direct", "--sessions", "3", "--tokens", "4", "--token-interval-ms", "1")
+    assert figures["tokens_delivered"] == figures["tokens_expected"] == 12
+    assert figures["upstream_answers_completed"] == 3
+
+
 def test_more_sockets_than_one_process_may_hold_are_refused():
     completed = run_bench("idle", "--port", "1", "--connections", "19901")
     assert completed.returncode == 64
