@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 namespace nadoo::transport {
 namespace {
-
-namespace net = boost::asio;
 
 /// Written entries are compacted away once this many have piled up at the
 /// head of a queue that never empties (a steady stream).
@@ -60,24 +59,23 @@ OutboundQueue::Pushed OutboundQueue::push(hub::SharedText payload, Framing frami
   return std::exchange(flushing_, true) ? Pushed::queued : Pushed::flush_needed;
 }
 
-OutboundQueue::Gathered OutboundQueue::gather(std::span<net::const_buffer, max_buffers_per_write> buffers,
-                                              Headers& headers) const {
+OutboundQueue::Gathered OutboundQueue::gather(WriteBuffers& buffers, Headers& headers) const {
   std::lock_guard guard(lock_);
   Gathered gathered;
   std::size_t skip = front_written_bytes_;
   for (std::size_t i = head_, frame = 0; i < entries_.size() && frame < max_frames_per_write; ++i, ++frame) {
     const auto& entry = *entries_[i].payload;
-    net::const_buffer header_buffer;
+    std::string_view header;
     if (entries_[i].framing != Framing::raw) {
       headers[frame] = rfc6455::server_frame_header(opcode_of(entries_[i].framing), entry.size());
-      header_buffer = net::buffer(headers[frame].bytes.data(), headers[frame].size);
+      header = {reinterpret_cast<const char*>(headers[frame].bytes.data()), headers[frame].size};
     }
-    for (auto part : {header_buffer, net::buffer(entry)}) {
+    for (auto part : {header, std::string_view(entry)}) {
       const auto skipped = std::min(skip, part.size());
       skip -= skipped;
-      part += skipped;
-      if (part.size() == 0) continue;
-      buffers[gathered.buffers++] = part;
+      part.remove_prefix(skipped);
+      if (part.empty()) continue;
+      buffers[gathered.buffers++] = iovec{const_cast<char*>(part.data()), part.size()};
       gathered.bytes += part.size();
     }
   }

@@ -1,6 +1,8 @@
 #pragma once
 
-#include <boost/asio/buffer.hpp>
+#include <sys/uio.h>
+
+#include <array>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -48,10 +50,12 @@ class OutboundQueue {
   };
 
   /// At most this many frames (a header and a payload buffer each) go into
-  /// one write: Asio passes at most 64 buffers to one writev.
-  static constexpr std::size_t max_frames_per_write = 32;
+  /// one sendmsg: 256 small events are about 50 KB, what a socket's send
+  /// buffer takes at once anyway (IOV_MAX would allow 512).
+  static constexpr std::size_t max_frames_per_write = 256;
   static constexpr std::size_t max_buffers_per_write = 2 * max_frames_per_write;
   using Headers = std::array<rfc6455::FrameHeader, max_frames_per_write>;
+  using WriteBuffers = std::array<iovec, max_buffers_per_write>;
 
   explicit OutboundQueue(hub::ServerMetrics& metrics) : metrics_(metrics) {}
   ~OutboundQueue();
@@ -65,8 +69,7 @@ class OutboundQueue {
   Pushed push(hub::SharedText payload, Framing framing, std::size_t limit_bytes);
   /// Fills `buffers` with the next frames, their headers written into
   /// `headers`, skipping what a partial write already sent.
-  Gathered gather(std::span<boost::asio::const_buffer, max_buffers_per_write> buffers,
-                  Headers& headers) const;
+  Gathered gather(WriteBuffers& buffers, Headers& headers) const;
   /// Drops what the socket took.
   Written advance(std::size_t bytes);
   /// Ends the flush if nothing is left: true then, and the next push asks

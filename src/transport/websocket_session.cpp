@@ -1,11 +1,13 @@
 #include "transport/websocket_session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <memory>
 
 #include "transport/keep_alive_sweep.hpp"
@@ -301,7 +303,7 @@ class WebSocketSession final : public hub::Connection,
   /// Writes every queued frame, as many as one writev takes at a time,
   /// until the queue is empty or the socket is full.
   void flush() {
-    std::array<net::const_buffer, OutboundQueue::max_buffers_per_write> buffers;
+    OutboundQueue::WriteBuffers buffers;
     OutboundQueue::Headers headers;
     while (true) {
       const auto gathered = outbound_.gather(buffers, headers);
@@ -309,10 +311,15 @@ class WebSocketSession final : public hub::Connection,
         if (outbound_.end_flush_if_empty()) return on_flushed();
         continue;  // a frame arrived between gather and end_flush_if_empty
       }
-      boost::system::error_code error;
-      const auto bytes = socket_.write_some(std::span(buffers.data(), gathered.buffers), error);
-      if (error == net::error::would_block) return wait_writable();
-      if (error) return end_connection(abnormal_closure);
+      msghdr message{};
+      message.msg_iov = buffers.data();
+      message.msg_iovlen = gathered.buffers;
+      // sendmsg itself, not Asio's write_some, which passes at most 64 buffers.
+      const auto sent = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait_writable();
+      if (sent < 0) return end_connection(abnormal_closure);
+      const auto bytes = static_cast<std::size_t>(sent);
       const auto written = outbound_.advance(bytes);
       auto& metrics = context_.metrics;
       metrics.messages_sent_total.fetch_add(written.messages, std::memory_order_relaxed);

@@ -7,19 +7,18 @@
 namespace nadoo::transport {
 namespace {
 
-namespace net = boost::asio;
 using Framing = OutboundQueue::Framing;
 using Pushed = OutboundQueue::Pushed;
 constexpr std::size_t limit_bytes = 100;
 
 /// The bytes the next write would send, as one string.
 std::string next_write(const OutboundQueue& queue) {
-  std::array<net::const_buffer, OutboundQueue::max_buffers_per_write> buffers;
+  OutboundQueue::WriteBuffers buffers;
   OutboundQueue::Headers headers;
   const auto gathered = queue.gather(buffers, headers);
   std::string bytes;
   for (std::size_t i = 0; i < gathered.buffers; ++i) {
-    bytes.append(static_cast<const char*>(buffers[i].data()), buffers[i].size());
+    bytes.append(static_cast<const char*>(buffers[i].iov_base), buffers[i].iov_len);
   }
   EXPECT_EQ(bytes.size(), gathered.bytes);
   return bytes;
@@ -93,7 +92,7 @@ TEST(OutboundQueue, gathers_at_most_one_writev_worth_of_frames) {
   hub::ServerMetrics metrics;
   OutboundQueue queue(metrics);
   for (std::size_t i = 0; i < OutboundQueue::max_frames_per_write + 5; ++i) {
-    queue.push(hub::make_shared_text("m"), Framing::text, limit_bytes);
+    EXPECT_NE(queue.push(hub::make_shared_text("m"), Framing::text, 1024 * 1024), Pushed::over_limit);
   }
   EXPECT_EQ(next_write(queue).size(), 3 * OutboundQueue::max_frames_per_write);
 }
