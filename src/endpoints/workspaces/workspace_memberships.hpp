@@ -16,7 +16,9 @@ namespace nadoo::endpoints {
 /// every membership read or write goes through here, so that the cache of
 /// answers stays what storage holds (the seed file is loaded before, when the
 /// cache is empty). An admission whose answer is cached takes no storage
-/// round trip; the others fill the cache.
+/// round trip; the others fill the cache. This assumes this process is the
+/// only writer of membership (SQLite): with a store shared by several nodes,
+/// the other nodes' changes would have to reach the cache.
 ///
 /// Every `done` runs on `executor`, except a cached answer to `is_member`,
 /// which is given at once, on the caller's thread.
