@@ -39,34 +39,32 @@ boost::json::object member_to_json(const store::WorkspaceMember& member) {
   return {{"user_id", member.user_id}, {"role", json_or_null(member.role)}, {"added_at", member.added_at}};
 }
 
-void add_member_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events) {
+void add_member_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events,
+                       endpoints::WorkspaceMemberships& memberships) {
   router.add(
       "PUT", "/api/v1/workspaces/{}/members/{}",
-      [context, &events](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
+      [context, &events, &memberships](const HttpRequest& request, const PathParameters& path,
+                                       const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
         store::WorkspaceMember member{path[0], path[1], role_of(request), protocol::utc_timestamp_now()};
-        context.storage.run(
-            context.executor, [member](store::Store& store) { return store.workspaces().put_member(member); },
-            [respond, &events, member](store::StoreResult<bool> added) {
-              if (!added.ok()) return respond(storage_failed());
-              if (*added.value) events.member_added(member.workspace_id, member.user_id, member.role);
-              const boost::json::object shown{{"workspace_id", member.workspace_id},
-                                              {"user_id", member.user_id},
-                                              {"role", json_or_null(member.role)}};
-              respond(*added.value ? success_response(201, shown, "Member added")
-                                   : success_response(200, shown, "Already a member"));
-            });
+        memberships.put(member, [respond, &events, member](store::StoreResult<bool> added) {
+          if (!added.ok()) return respond(storage_failed());
+          if (*added.value) events.member_added(member.workspace_id, member.user_id, member.role);
+          const boost::json::object shown{{"workspace_id", member.workspace_id},
+                                          {"user_id", member.user_id},
+                                          {"role", json_or_null(member.role)}};
+          respond(*added.value ? success_response(201, shown, "Member added")
+                               : success_response(200, shown, "Already a member"));
+        });
       });
 
   router.add(
       "DELETE", "/api/v1/workspaces/{}/members/{}",
-      [context, &events](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
+      [context, &events, &memberships](const HttpRequest& request, const PathParameters& path,
+                                       const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-        context.storage.run(
-            context.executor,
-            [workspace = path[0], user = path[1]](store::Store& store) {
-              return store.workspaces().delete_member(workspace, user);
-            },
+        memberships.remove(
+            path[0], path[1],
             [respond, &events, workspace = path[0], user = path[1]](store::StoreResult<bool> deleted) {
               if (!deleted.ok()) return respond(storage_failed());
               if (!*deleted.value) {
@@ -119,8 +117,8 @@ void add_event_route(RestRouter& router, const ApiContext& context, endpoints::W
 }  // namespace
 
 void add_workspace_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events,
-                          std::size_t event_max_bytes) {
-  add_member_routes(router, context, events);
+                          endpoints::WorkspaceMemberships& memberships, std::size_t event_max_bytes) {
+  add_member_routes(router, context, events, memberships);
   add_event_route(router, context, events, event_max_bytes);
 }
 

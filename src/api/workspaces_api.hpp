@@ -5,6 +5,7 @@
 #include "api/api_context.hpp"
 #include "api/rest_router.hpp"
 #include "endpoints/workspaces/workspace_events.hpp"
+#include "endpoints/workspaces/workspace_memberships.hpp"
 
 namespace nadoo::api {
 
@@ -17,7 +18,8 @@ namespace nadoo::api {
 /// - GET /api/v1/workspaces/{id}/members?after=<user_id>: members by user id.
 /// - POST /api/v1/workspaces/{id}/events `{type, …}`: 202, broadcast to
 ///   every connection of the workspace; at most `event_max_bytes`.
+/// Membership changes go through `memberships`, which keeps the admissions' cache right.
 void add_workspace_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events,
-                          std::size_t event_max_bytes);
+                          endpoints::WorkspaceMemberships& memberships, std::size_t event_max_bytes);
 
 }  // namespace nadoo::api

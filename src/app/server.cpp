@@ -43,6 +43,12 @@ namespace {
 namespace net = boost::asio;
 using endpoints::EndpointFamily;
 
+/// Membership answers kept for admissions (endpoints::MembershipCache), about
+/// 110 bytes each, so at most about 11 MB: every connection of a node near
+/// its connection limit (19,500 here) is admitted from the cache, and a
+/// million-connection node still finds its busiest members there.
+constexpr std::size_t membership_cache_entries = 100'000;
+
 auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
   auto settings = jwt_settings(config);
   if (settings.secret.empty() && settings.public_key_pem.empty()) {
@@ -102,8 +108,10 @@ int run_server(const config::ServerConfig& config) {
                                                  config.outbound_queue_limit_bytes);
   endpoints::WorkspacePresence workspace_presence;
   endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
+  endpoints::WorkspaceMemberships workspace_memberships(storage, io_context.get_executor(),
+                                                        membership_cache_entries);
   endpoints::WorkspaceEndpoint workspaces(
-      {hub, metrics, admission, storage, io_context.get_executor(), workspace_presence},
+      {hub, metrics, admission, workspace_memberships, workspace_presence},
       {config.workspace_rate_limit_events_per_second,
        static_cast<double>(config.workspace_rate_limit_burst_events),
        config.workspace_rate_limit_refusals_before_close});
@@ -132,7 +140,8 @@ int run_server(const config::ServerConfig& config) {
   api::add_application_routes(router, api_context);
   api::add_knowledge_routes(router, api_context, workspace_events);
   api::add_chat_history_routes(router, api_context);
-  api::add_workspace_routes(router, api_context, workspace_events, config.workspace_event_max_bytes);
+  api::add_workspace_routes(router, api_context, workspace_events, workspace_memberships,
+                            config.workspace_event_max_bytes);
   api::add_plugin_execution_routes(router, api_context, debug_ingest, plugin_debug_ingest_limits(config));
   api::add_notification_routes(router, api_context, notification_service, notification_config.limits);
 

@@ -256,6 +256,7 @@ JwtVerifier::JwtVerifier(JwtSettings settings) : settings_(std::move(settings)) 
     if (settings_.secret.empty()) {
       throw std::invalid_argument("JWT secret is empty");
     }
+    hmac_key_ = std::make_unique<HmacKey>(settings_.algorithm, settings_.secret);
     return;
   }
   public_key_ =
@@ -276,7 +277,7 @@ JwtVerification JwtVerifier::verify(std::string_view token, std::chrono::system_
 
   bool signature_valid = false;
   if (is_hmac(settings_.algorithm)) {
-    const std::string expected = hmac_signature(settings_.algorithm, settings_.secret, jws->signing_input);
+    const std::string expected = hmac_key_->sign(jws->signing_input);
     // Constant time, so the comparison does not reveal how much of a forged MAC is right.
     signature_valid = jws->signature.size() == expected.size() &&
                       CRYPTO_memcmp(jws->signature.data(), expected.data(), expected.size()) == 0;

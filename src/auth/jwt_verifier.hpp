@@ -60,6 +60,8 @@ struct JwtVerification {
   bool ok() const { return claims.has_value(); }
 };
 
+class HmacKey;  // auth/hmac_signature.hpp
+
 /// Verifies compact JWS access tokens with OpenSSL 3 (EVP) and reads the
 /// claims with Boost.JSON. Immutable after construction: `verify` may be
 /// called from any thread at once.
@@ -81,6 +83,7 @@ class JwtVerifier {
   struct PublicKey;  // owns the EVP_PKEY; keeps OpenSSL headers out of this header
   JwtSettings settings_;
   std::unique_ptr<PublicKey> public_key_;
+  std::unique_ptr<HmacKey> hmac_key_;  // HS* algorithms: the key made ready once
 };
 
 }  // namespace nadoo::auth

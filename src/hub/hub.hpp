@@ -35,8 +35,9 @@ struct StatsSnapshot {
 ///
 /// Thread-safety: every member function may be called from any thread. The
 /// lock is held only to read or change the registry, never while sending: a
-/// broadcast takes the room's member list (an immutable snapshot) and sends
-/// outside the lock.
+/// broadcast takes the room's member list (a reference that keeps it as it
+/// is) and sends outside the lock. Joining or leaving copies the list only
+/// while a broadcast holds it, so a join costs O(1), not O(members).
 class Hub {
  public:
   explicit Hub(Broker& broker);
@@ -63,7 +64,9 @@ class Hub {
   std::vector<ConnectionPtr> connections() const;
 
  private:
-  using Members = std::shared_ptr<const std::vector<ConnectionPtr>>;
+  /// A room's members. Shared with the broadcasts under way, which send to
+  /// the list as they took it; changed in place when none holds it.
+  using Members = std::shared_ptr<std::vector<ConnectionPtr>>;
 
   struct Registration {
     ConnectionPtr connection;
@@ -73,6 +76,7 @@ class Hub {
 
   void deliver(const RoomMessage& message) const;
   void leave_locked(ConnectionId id, const RoomId& room);
+  static std::vector<ConnectionPtr>& writable(Members& members);
 
   Broker& broker_;
   mutable std::mutex mutex_;

@@ -19,6 +19,7 @@ Listener::Listener(net::io_context& io_context, const tcp::endpoint& endpoint, T
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
+  acceptor_.set_option(tcp::no_delay(true));  // inherited by accepted sockets: see set_no_delay
   acceptor_.listen(net::socket_base::max_listen_connections);
 }
 
@@ -50,10 +51,20 @@ void Listener::on_accept(boost::system::error_code error, tcp::socket socket) {
     });
     return;
   }
-  boost::system::error_code ignored;
-  socket.set_option(tcp::no_delay(true), ignored);  // streamed deltas must not wait for Nagle
+  set_no_delay(socket);
   start_http_session(std::move(socket), context_);
   accept_next();
+}
+
+void Listener::set_no_delay(tcp::socket& socket) {
+  // Streamed deltas must not wait for Nagle.
+  boost::system::error_code ignored;
+  if (!accepted_sockets_inherit_no_delay_) {
+    tcp::no_delay inherited;
+    socket.get_option(inherited, ignored);
+    accepted_sockets_inherit_no_delay_ = inherited.value();
+  }
+  if (!*accepted_sockets_inherit_no_delay_) socket.set_option(tcp::no_delay(true), ignored);
 }
 
 }  // namespace nadoo::transport

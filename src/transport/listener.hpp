@@ -3,6 +3,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 
 #include "transport/transport_context.hpp"
 
@@ -23,12 +24,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void accept_next();
   void on_accept(boost::system::error_code error, boost::asio::ip::tcp::socket socket);
+  /// Disables Nagle on an accepted socket, unless it came so from the listener.
+  void set_no_delay(boost::asio::ip::tcp::socket& socket);
 
   boost::asio::io_context& io_context_;
   boost::asio::ip::tcp::acceptor acceptor_;
   /// Backs off after resource errors (out of file descriptors) instead of spinning.
   boost::asio::steady_timer retry_timer_;
   TransportContext& context_;
+  /// Whether accepted sockets have the listener's TCP_NODELAY (Linux copies
+  /// it), so that no setsockopt is needed per connection; read on the first.
+  std::optional<bool> accepted_sockets_inherit_no_delay_;
 };
 
 }  // namespace nadoo::transport

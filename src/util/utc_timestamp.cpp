@@ -107,8 +107,25 @@ std::optional<UtcTimestamp> parse_utc_timestamp(std::string_view text) {
 }
 
 std::string format_utc_timestamp(std::chrono::system_clock::time_point time) {
-  const auto milliseconds_of_second = floor<milliseconds>(time) - floor<seconds>(time);
-  return fmt::format("{}.{:03}Z", format_to_seconds(time), milliseconds_of_second.count());
+  const auto second = floor<seconds>(time);
+  // Every server message is stamped, and the stamps of one second share
+  // their first 19 characters: each thread formats them once per second.
+  thread_local std::optional<sys_seconds> cached_second;
+  thread_local std::string cached_text;
+  if (second != cached_second) {
+    cached_text = format_to_seconds(second);
+    cached_second = second;
+  }
+  const auto milliseconds_of_second = static_cast<int>((floor<milliseconds>(time) - second).count());
+  std::string text;
+  text.reserve(cached_text.size() + std::string_view(".123Z").size());
+  text.append(cached_text);
+  text.push_back('.');
+  text.push_back(static_cast<char>('0' + milliseconds_of_second / 100));
+  text.push_back(static_cast<char>('0' + milliseconds_of_second / 10 % 10));
+  text.push_back(static_cast<char>('0' + milliseconds_of_second % 10));
+  text.push_back('Z');
+  return text;
 }
 
 }  // namespace nadoo::util

@@ -53,5 +53,17 @@ TEST(UtcTimestamp, formats_to_the_millisecond_in_utc) {
   EXPECT_EQ(format_utc_timestamp(time), "2025-01-15T10:30:00.123Z");
 }
 
+TEST(UtcTimestamp, formats_each_millisecond_of_one_second_and_the_next) {
+  using std::chrono::milliseconds;
+  const auto second = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      parse_utc_timestamp("2025-12-31T23:59:59Z")->time);
+  EXPECT_EQ(format_utc_timestamp(second), "2025-12-31T23:59:59.000Z");
+  EXPECT_EQ(format_utc_timestamp(second + milliseconds(7)), "2025-12-31T23:59:59.007Z");
+  EXPECT_EQ(format_utc_timestamp(second + milliseconds(45)), "2025-12-31T23:59:59.045Z");
+  EXPECT_EQ(format_utc_timestamp(second + milliseconds(999)), "2025-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_utc_timestamp(second + milliseconds(1000)), "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_utc_timestamp(second - milliseconds(1)), "2025-12-31T23:59:58.999Z");
+}
+
 }  // namespace
 }  // namespace nadoo::util

@@ -25,30 +25,21 @@ void WorkspaceEndpoint::admit(const AdmissionRequest& request, AdmissionDone don
   if (admission.refusal_reason) return done(std::move(admission));
   const auto workspace_id = request.resource_id;
   const auto user_id = admission.user_id;
-  check_membership(workspace_id, user_id,
-                   [done = std::move(done), admission = std::move(admission),
-                    workspace_id](std::optional<bool> is_member) mutable {
-                     if (!is_member) {
-                       return done(Admission::storage_unavailable(protocol::error_message(
-                           "internal_error", "Could not check workspace membership; please retry")));
-                     }
-                     if (!*is_member) {
-                       spdlog::info("workspace {} refused {}: not a member", workspace_id, admission.user_id);
-                       admission.refusal_reason = std::string(not_a_member_close_reason);
-                       admission.refusal_message = not_a_member_message(workspace_id);
-                     }
-                     done(std::move(admission));
-                   });
-}
-
-void WorkspaceEndpoint::check_membership(const std::string& workspace_id, const std::string& user_id,
-                                         std::function<void(std::optional<bool>)> done) {
-  dependencies_.storage.run(
-      dependencies_.executor,
-      [workspace_id, user_id](store::Store& store) {
-        return store.workspaces().is_member(workspace_id, user_id);
-      },
-      [done = std::move(done)](store::StoreResult<bool> is_member) { done(is_member.value); });
+  dependencies_.memberships.is_member(
+      workspace_id, user_id,
+      [done = std::move(done), admission = std::move(admission),
+       workspace_id](std::optional<bool> is_member) mutable {
+        if (!is_member) {
+          return done(Admission::storage_unavailable(protocol::error_message(
+              "internal_error", "Could not check workspace membership; please retry")));
+        }
+        if (!*is_member) {
+          spdlog::info("workspace {} refused {}: not a member", workspace_id, admission.user_id);
+          admission.refusal_reason = std::string(not_a_member_close_reason);
+          admission.refusal_message = not_a_member_message(workspace_id);
+        }
+        done(std::move(admission));
+      });
 }
 
 void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
@@ -77,7 +68,7 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
   spdlog::info("workspace {}: {} was removed recently; reading the membership again", workspace_id, user_id);
   // The user was removed while this connection was being admitted: read the
   // membership again, now that a later removal would find the connection.
-  check_membership(workspace_id, user_id, [connection](std::optional<bool> is_member) {
+  dependencies_.memberships.is_member(workspace_id, user_id, [connection](std::optional<bool> is_member) {
     if (is_member.value_or(false)) return;
     connection->send(not_a_member_message(connection->resource_id()));
     connection->close(hub::CloseCode::policy_violation, not_a_member_close_reason);

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
 #include <functional>
 #include <optional>
 #include <string>
@@ -8,9 +7,9 @@
 #include "endpoints/admission_policy.hpp"
 #include "endpoints/event_rate_limit.hpp"
 #include "endpoints/json_endpoint.hpp"
+#include "endpoints/workspaces/workspace_memberships.hpp"
 #include "endpoints/workspaces/workspace_presence.hpp"
 #include "hub/hub.hpp"
-#include "store/storage_executor.hpp"
 
 namespace nadoo::endpoints {
 
@@ -18,14 +17,13 @@ struct WorkspaceDependencies {
   hub::Hub& hub;
   hub::ServerMetrics& metrics;
   const AdmissionPolicy& policy;
-  store::StorageExecutor& storage;
-  boost::asio::any_io_executor executor;  // where membership checks come back
-  WorkspacePresence& presence;            // shared with the REST side (WorkspaceEvents)
+  WorkspaceMemberships& memberships;  // shared with the REST side (PUT/DELETE members)
+  WorkspacePresence& presence;        // shared with the REST side (WorkspaceEvents)
 };
 
 /// `/ws/workspaces/{workspace_id}`: the workspace's collaboration room;
 /// counted in the stats as session `workspace_<id>`. Only members join (a
-/// token is required, then membership is read from storage). Presence is
+/// token is required, then membership is read, from the cache or storage). Presence is
 /// announced once per user (`user_joined`/`user_left`); the client events
 /// `document_updated`, `application_changed` and `member_added` are checked,
 /// rate limited, stamped with the sender and relayed to every other connection
@@ -44,10 +42,6 @@ class WorkspaceEndpoint final : public JsonEndpoint {
                        const boost::json::object& message) override;
 
  private:
-  /// Reads the membership on the storage thread; `done(is_member)` runs on
-  /// the executor, with nullopt when storage failed.
-  void check_membership(const std::string& workspace_id, const std::string& user_id,
-                        std::function<void(std::optional<bool>)> done);
   /// Takes one event's token from the connection's rate limit.
   static EventRateLimit::Verdict take_event_token(const hub::Connection& connection);
   /// Publishes a valid client event, stamped, to the workspace's other connections.
