@@ -1,7 +1,6 @@
 #include "hub/hub.hpp"
 
 #include <algorithm>
-#include <atomic>
 
 namespace nadoo::hub {
 namespace {
@@ -53,7 +52,11 @@ void Hub::join(const ConnectionPtr& connection, const RoomId& room) {
 
     auto& members = rooms_[room];
     first_local_member = !members;
-    writable(members).push_back(connection);
+    // Copy-on-write: broadcasts in flight keep the snapshot they took.
+    auto updated = members ? std::make_shared<std::vector<ConnectionPtr>>(*members)
+                           : std::make_shared<std::vector<ConnectionPtr>>();
+    updated->push_back(connection);
+    members = std::move(updated);
   }
   if (first_local_member) broker_.subscribe(room);
 }
@@ -69,29 +72,16 @@ void Hub::leave_locked(ConnectionId id, const RoomId& room) {
 
   auto found = rooms_.find(room);
   if (found == rooms_.end()) return;
-  auto& members = writable(found->second);
-  std::erase_if(members, [id](const ConnectionPtr& member) { return member->id() == id; });
-  if (members.empty()) {
+  auto updated = std::make_shared<std::vector<ConnectionPtr>>(*found->second);
+  std::erase_if(*updated, [id](const ConnectionPtr& member) { return member->id() == id; });
+  if (updated->empty()) {
     rooms_.erase(found);
     // The broker never calls back into the hub from unsubscribe, so this is
     // safe under the lock; it keeps subscribe/unsubscribe ordered per room.
     broker_.unsubscribe(room);
-  }
-}
-
-std::vector<ConnectionPtr>& Hub::writable(Members& members) {
-  if (!members) {
-    members = std::make_shared<std::vector<ConnectionPtr>>();
-  } else if (members.use_count() > 1) {
-    // A broadcast is sending to this list: it keeps it, the room gets a copy.
-    // Broadcasts take their reference under the lock held here, so a count
-    // of one cannot grow meanwhile.
-    members = std::make_shared<std::vector<ConnectionPtr>>(*members);
   } else {
-    // The last broadcast let go: its reads of the list happen before our writes.
-    std::atomic_thread_fence(std::memory_order_acquire);
+    found->second = std::move(updated);
   }
-  return *members;
 }
 
 void Hub::publish(const RoomId& room, SharedText payload, ConnectionId excluded) {
@@ -99,7 +89,7 @@ void Hub::publish(const RoomId& room, SharedText payload, ConnectionId excluded)
 }
 
 void Hub::deliver(const RoomMessage& message) const {
-  std::shared_ptr<const std::vector<ConnectionPtr>> members;
+  Members members;
   {
     std::lock_guard lock(mutex_);
     auto found = rooms_.find(message.room);

@@ -35,9 +35,8 @@ struct StatsSnapshot {
 ///
 /// Thread-safety: every member function may be called from any thread. The
 /// lock is held only to read or change the registry, never while sending: a
-/// broadcast takes the room's member list (a reference that keeps it as it
-/// is) and sends outside the lock. Joining or leaving copies the list only
-/// while a broadcast holds it, so a join costs O(1), not O(members).
+/// broadcast takes the room's member list (an immutable snapshot) and sends
+/// outside the lock.
 class Hub {
  public:
   explicit Hub(Broker& broker);
@@ -64,9 +63,7 @@ class Hub {
   std::vector<ConnectionPtr> connections() const;
 
  private:
-  /// A room's members. Shared with the broadcasts under way, which send to
-  /// the list as they took it; changed in place when none holds it.
-  using Members = std::shared_ptr<std::vector<ConnectionPtr>>;
+  using Members = std::shared_ptr<const std::vector<ConnectionPtr>>;
 
   struct Registration {
     ConnectionPtr connection;
@@ -76,7 +73,6 @@ class Hub {
 
   void deliver(const RoomMessage& message) const;
   void leave_locked(ConnectionId id, const RoomId& room);
-  static std::vector<ConnectionPtr>& writable(Members& members);
 
   Broker& broker_;
   mutable std::mutex mutex_;
