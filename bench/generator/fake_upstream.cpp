@@ -144,8 +144,15 @@ net::awaitable<void> FakeUpstream::serve(net::ip::tcp::socket socket) {
         append_http_chunk(out, delta_event(token, "null"));
         co_await net::async_write(stream, net::buffer(out), net::use_awaitable);
       }
-      co_await net::async_write(stream, net::buffer(tail), net::use_awaitable);
+      // Counted before the tail goes out: its reader may see the answer end,
+      // and the run report this figure, before this coroutine resumes.
       answers_completed_.fetch_add(1);
+      try {
+        co_await net::async_write(stream, net::buffer(tail), net::use_awaitable);
+      } catch (const std::exception&) {
+        answers_completed_.fetch_sub(1);
+        throw;
+      }
     } catch (const std::exception&) {
       answers_cut_short_.fetch_add(1);
       co_return;
