@@ -85,6 +85,7 @@ OutboundQueue::Gathered OutboundQueue::gather(WriteBuffers& buffers, Headers& he
 OutboundQueue::Written OutboundQueue::advance(std::size_t bytes) {
   std::lock_guard guard(lock_);
   Written written;
+  std::size_t written_payload_bytes = 0;  // of messages: the gauges change once per write
   std::size_t left = front_written_bytes_ + bytes;
   while (head_ < entries_.size()) {
     auto& entry = entries_[head_];
@@ -96,14 +97,16 @@ OutboundQueue::Written OutboundQueue::advance(std::size_t bytes) {
     written.bytes += frame_bytes;
     if (is_message(entry.framing)) {
       ++written.messages;
-      queued_bytes_ -= payload_bytes;
-      account(-1, -static_cast<std::ptrdiff_t>(payload_bytes));
+      written_payload_bytes += payload_bytes;
     }
     written.close_frame = written.close_frame || entry.framing == Framing::close;
     entry.payload.reset();
     ++head_;
   }
   front_written_bytes_ = left;
+  queued_bytes_ -= written_payload_bytes;
+  account(-static_cast<std::ptrdiff_t>(written.messages),
+          -static_cast<std::ptrdiff_t>(written_payload_bytes));
   if (head_ == entries_.size()) {
     head_ = 0;
     if (entries_.capacity() > retained_slots) {

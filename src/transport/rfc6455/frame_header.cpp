@@ -11,20 +11,14 @@ constexpr std::uint8_t length_64_bit_marker = 127;
 
 FrameHeader server_frame_header(Opcode opcode, std::uint64_t payload_bytes) {
   FrameHeader header;
+  header.size = static_cast<std::uint8_t>(server_header_bytes(payload_bytes));
   header.bytes[0] = final_fragment_bit | static_cast<std::uint8_t>(opcode);
-  if (payload_bytes < length_16_bit_marker) {
-    header.bytes[1] = static_cast<std::uint8_t>(payload_bytes);
-    header.size = 2;
-  } else if (payload_bytes <= 0xFFFF) {
-    header.bytes[1] = length_16_bit_marker;
-    header.bytes[2] = static_cast<std::uint8_t>(payload_bytes >> 8);
-    header.bytes[3] = static_cast<std::uint8_t>(payload_bytes);
-    header.size = 4;
-  } else {
-    header.bytes[1] = length_64_bit_marker;
-    for (int i = 0; i < 8; ++i)
-      header.bytes[2 + i] = static_cast<std::uint8_t>(payload_bytes >> (56 - 8 * i));
-    header.size = 10;
+  header.bytes[1] = header.size == 2   ? static_cast<std::uint8_t>(payload_bytes)
+                    : header.size == 4 ? length_16_bit_marker
+                                       : length_64_bit_marker;
+  // An extended length follows the marker, big-endian, in the bytes left.
+  for (std::size_t i = 2; i < header.size; ++i) {
+    header.bytes[i] = static_cast<std::uint8_t>(payload_bytes >> (8 * (header.size - 1 - i)));
   }
   return header;
 }
