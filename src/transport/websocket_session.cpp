@@ -110,45 +110,42 @@ class WebSocketSession final : public hub::Connection,
     endpoint_state_ = std::move(state);
   }
 
-  /// Once the endpoint's on_open has returned, a message is queued right
-  /// away from the sender's thread: a broadcast costs each recipient a queue
-  /// entry, not a posted handler. Until then sends go through the strand,
-  /// so that what on_open sends (`connected` first) precedes any broadcast.
   void send(hub::SharedText message, hub::MessageKind kind) override {
     const auto framing = kind == hub::MessageKind::text ? Framing::text : Framing::binary;
-    if (may_queue_directly()) {
-      queue(std::move(message), framing);
-      return;
-    }
-    sends_via_strand_.fetch_add(1, std::memory_order_acq_rel);
-    net::dispatch(socket_.get_executor(),
-                  [self = shared_from_this(), message = std::move(message), framing]() mutable {
-                    self->queue(std::move(message), framing);
-                    self->sends_via_strand_.fetch_sub(1, std::memory_order_release);
-                  });
+    in_send_order([message = std::move(message), framing](WebSocketSession& session) mutable {
+      session.queue(std::move(message), framing);
+    });
   }
 
+  /// The close frame goes right behind the caller's last message, like a send.
   void close(CloseCode code, std::string_view reason) override {
-    if (may_queue_directly()) {
-      // Right behind the caller's last message, like its sends.
-      if (queue(close_frame_payload(static_cast<unsigned>(code), reason), Framing::close)) {
-        net::dispatch(socket_.get_executor(),
-                      [self = shared_from_this(), code] { self->begin_closing(code); });
-      }
-      return;
-    }
-    net::dispatch(socket_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
-      self->start_close(code, reason, /*discard_queued=*/false);
+    in_send_order([code, reason = std::string(reason)](WebSocketSession& session) {
+      if (!session.queue(close_frame_payload(static_cast<unsigned>(code), reason), Framing::close)) return;
+      net::dispatch(session.socket_.get_executor(),
+                    [self = session.shared_from_this(), code] { self->begin_closing(code); });
     });
   }
 
  private:
   enum class State { admitting, open, closing };
 
-  /// A sender whose earlier message still waits on the strand must queue
-  /// behind it, so its messages keep their order.
-  bool may_queue_directly() const {
-    return opened_.load(std::memory_order_acquire) && sends_via_strand_.load(std::memory_order_acquire) == 0;
+  /// Runs `enqueue(*this)` right away, from the sender's thread, once the
+  /// endpoint's on_open has returned: a broadcast costs each recipient a
+  /// queue entry, not a posted handler. Until then it runs on the strand, so
+  /// that what on_open sends (`connected` first) precedes any broadcast; and
+  /// so does a sender's call while its earlier one still waits there, so its
+  /// messages keep their order.
+  template <class Enqueue>
+  void in_send_order(Enqueue enqueue) {
+    if (opened_.load(std::memory_order_acquire) && sends_via_strand_.load(std::memory_order_acquire) == 0) {
+      return enqueue(*this);
+    }
+    sends_via_strand_.fetch_add(1, std::memory_order_acq_rel);
+    net::dispatch(socket_.get_executor(),
+                  [self = shared_from_this(), enqueue = std::move(enqueue)]() mutable {
+                    enqueue(*self);
+                    self->sends_via_strand_.fetch_sub(1, std::memory_order_release);
+                  });
   }
 
   // KeepAliveSweep::Member: called under the sweep's lock, possibly while
