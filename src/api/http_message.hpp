@@ -30,6 +30,8 @@ struct HttpResponse {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
+  /// Further header fields, e.g. the WebSocket version a 426 asks for.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 /// Handlers answer through this, possibly later and from another thread

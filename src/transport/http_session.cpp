@@ -83,7 +83,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const auto key = request[http::field::sec_websocket_key];
     if (const auto problem =
             rfc6455::check_upgrade_headers(request[http::field::sec_websocket_version], key)) {
-      return refuse(problem->status, problem->message);
+      auto refusal = api::error_response(problem->status, problem->message);
+      if (!problem->header.first.empty()) refusal.headers.emplace_back(problem->header);
+      return refuse(std::move(refusal));
     }
     auto token = target.query_value("token");
     if (!token) token = bearer_token(request);
@@ -91,9 +93,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                             std::get<WebSocketRoute>(route), std::move(token), context_);
   }
 
-  void refuse(unsigned status, std::string_view message) {
+  void refuse(unsigned status, std::string_view message) { refuse(api::error_response(status, message)); }
+
+  void refuse(const api::HttpResponse& response) {
     keep_alive_ = false;
-    write_response(api::error_response(status, message));
+    write_response(response);
   }
 
   void write_response(const api::HttpResponse& response) {
@@ -101,8 +105,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         static_cast<http::status>(response.status), 11, response.body);
     message->set(http::field::server, "nadoo-realtime");
     message->set(http::field::content_type, response.content_type);
-    // RFC 6455 §4.4: a refused version is answered with the one we speak.
-    if (response.status == 426) message->set(http::field::sec_websocket_version, "13");
+    for (const auto& [name, value] : response.headers) message->set(name, value);
     message->keep_alive(keep_alive_);
     message->prepare_payload();
     stream_.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));

@@ -39,7 +39,10 @@ std::string accept_value(std::string_view key) {
 }  // namespace
 
 std::optional<HandshakeRefusal> check_upgrade_headers(std::string_view version, std::string_view key) {
-  if (version != "13") return HandshakeRefusal{426, "Unsupported WebSocket version: 13 is required"};
+  if (version != "13") {
+    return HandshakeRefusal{
+        426, "Unsupported WebSocket version: 13 is required", {"Sec-WebSocket-Version", "13"}};
+  }
   if (!is_valid_key(key)) return HandshakeRefusal{400, "Invalid Sec-WebSocket-Key"};
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace nadoo::transport::rfc6455 {
 
@@ -10,6 +11,9 @@ namespace nadoo::transport::rfc6455 {
 struct HandshakeRefusal {
   unsigned status;  // 400, or 426 for a version other than 13
   std::string_view message;
+  /// A header field the refusal must carry: for 426, the version we speak
+  /// (RFC 6455 §4.4); empty name for none.
+  std::pair<std::string_view, std::string_view> header = {};
 };
 
 /// Checks the request's Sec-WebSocket-Version and Sec-WebSocket-Key headers
