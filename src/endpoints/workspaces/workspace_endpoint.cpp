@@ -52,7 +52,7 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
       std::make_unique<WorkspaceConnectionState>(rate_limit_, EventRateLimit::Clock::now()));
   WorkspacePresence::Arrival arrival;
   dependencies_.presence.arrive(connection, [&](const WorkspacePresence::Arrival& locked_arrival) {
-    // Joining and announcing under the presence lock: whoever announced
+    // Joining and announcing under the workspace's presence lock: whoever announced
     // before is in `members_online`, whoever announces after finds this
     // connection in the room; nobody is both or neither.
     hub.join(connection, room);

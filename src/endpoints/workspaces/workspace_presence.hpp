@@ -3,6 +3,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -18,11 +19,13 @@ namespace nadoo::endpoints {
 /// arrives) and leaves once (when the last goes).
 ///
 /// Thread-safety: every member function may be called from any thread. The
-/// actions given to `arrive` and `depart` run under the presence lock, so
-/// that the announcements they publish leave in the order the presence
+/// actions given to `arrive` and `depart` run under their workspace's lock,
+/// so that the announcements they publish leave in the order the presence
 /// changed: a tab that closes on one I/O thread while another tab of the same
 /// user opens on another is seen as left-then-joined or stays joined, never as
-/// joined-then-left. Those actions must not call back into the presence.
+/// joined-then-left. Each workspace has a lock of its own: an announcement to
+/// one workspace's room never holds up arrivals in another. Those actions
+/// must not call back into the presence.
 class WorkspacePresence {
  public:
   struct Arrival {
@@ -53,12 +56,27 @@ class WorkspacePresence {
 
  private:
   using MemberKey = std::pair<std::string, std::string>;  // workspace id, user id
-  using ConnectionsByUser = std::map<std::string, std::vector<hub::ConnectionPtr>>;
 
-  std::vector<std::string> online_users_locked(const std::string& workspace_id) const;
+  /// One workspace's users online, under its own lock.
+  struct Workspace {
+    std::mutex mutex;
+    std::map<std::string, std::vector<hub::ConnectionPtr>> connections_by_user;
+    /// Emptied and taken out of the map: an arrival that found it before must
+    /// look again.
+    bool retired = false;
+  };
+  using WorkspacePtr = std::shared_ptr<Workspace>;
 
+  WorkspacePtr find_workspace(const std::string& workspace_id) const;
+  WorkspacePtr find_or_add_workspace(const std::string& workspace_id);
+  void retire(const std::string& workspace_id, Workspace& workspace);
+  bool removed_recently(const std::string& workspace_id, const std::string& user_id) const;
+  static std::vector<std::string> online_users_locked(const Workspace& workspace);
+
+  /// Guards the map and the removals, never held while a workspace's lock is
+  /// taken (only the other way round, to retire an emptied workspace).
   mutable std::mutex mutex_;
-  std::map<std::string, ConnectionsByUser> workspaces_;
+  std::map<std::string, WorkspacePtr> workspaces_;
   /// Recent removals, oldest first, bounded: an admission checks membership
   /// within milliseconds, so only the latest removals can have raced one.
   std::deque<MemberKey> recent_removals_;
