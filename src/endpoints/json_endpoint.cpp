@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "protocol/server_message.hpp"
+#include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
 
@@ -29,8 +30,14 @@ void JsonEndpoint::on_message(const hub::ConnectionPtr& connection, std::string_
   }
   const std::string_view type_name = type->get_string();
   if (type_name == "ping") return connection->send(server_message("pong"));
-  if (!on_json_message(connection, type_name, *object)) {
-    reject(connection, "unknown_type", fmt::format("Unknown message type `{}`", type_name.substr(0, 64)));
+  try {
+    if (!on_json_message(connection, type_name, *object)) {
+      reject(connection, "unknown_type", fmt::format("Unknown message type `{}`", type_name.substr(0, 64)));
+    }
+  } catch (const util::FieldError& error) {
+    // A field the message type needs is missing or wrong: one answer for
+    // every endpoint, so none repeats it.
+    reject(connection, "invalid_message", error.what());
   }
 }
 

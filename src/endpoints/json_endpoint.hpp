@@ -20,6 +20,7 @@ class JsonEndpoint : public Endpoint {
  protected:
   /// Handles one well-formed message other than `ping`; returns false when
   /// this endpoint does not know `type` (the default: ping is all it takes).
+  /// A util::FieldError it throws is answered with `invalid_message`.
   virtual bool on_json_message(const hub::ConnectionPtr& /*connection*/, std::string_view /*type*/,
                                const boost::json::object& /*message*/) {
     return false;

@@ -37,18 +37,14 @@ void ChatEndpoint::on_close(const hub::ConnectionPtr& connection) {
 
 bool ChatEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
                                    const boost::json::object& message) {
-  try {
-    if (type == "chat" || type == "message") {
-      on_chat(connection, message);
-    } else if (type == "cancel") {
-      on_cancel(connection, message);
-    } else if (type == "typing") {
-      on_typing(connection);
-    } else {
-      return false;
-    }
-  } catch (const util::FieldError& error) {
-    reject(connection, "invalid_message", error.what());
+  if (type == "chat" || type == "message") {
+    on_chat(connection, message);
+  } else if (type == "cancel") {
+    on_cancel(connection, message);
+  } else if (type == "typing") {
+    on_typing(connection);
+  } else {
+    return false;
   }
   return true;
 }

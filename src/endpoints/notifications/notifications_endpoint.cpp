@@ -1,7 +1,5 @@
 #include "endpoints/notifications/notifications_endpoint.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <unordered_set>
 
 #include "notifications/notification_messages.hpp"
@@ -67,11 +65,7 @@ void NotificationsEndpoint::on_close(const hub::ConnectionPtr& connection) { hub
 bool NotificationsEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,
                                             const boost::json::object& message) {
   if (type != "ack") return false;
-  try {
-    on_ack(connection, message);
-  } catch (const util::FieldError& error) {
-    reject(connection, "invalid_message", error.what());
-  }
+  on_ack(connection, message);
   return true;
 }
 

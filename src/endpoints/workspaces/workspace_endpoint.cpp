@@ -6,7 +6,6 @@
 #include "endpoints/workspaces/workspace_event_types.hpp"
 #include "endpoints/workspaces/workspace_messages.hpp"
 #include "protocol/server_message.hpp"
-#include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
 namespace {
@@ -116,12 +115,7 @@ bool WorkspaceEndpoint::on_json_message(const hub::ConnectionPtr& connection, st
     return true;
   }
   if (!is_client_event_type(type)) return false;
-  try {
-    validate_client_event(type, message);
-  } catch (const util::FieldError& error) {
-    reject(connection, "invalid_message", error.what());
-    return true;
-  }
+  validate_client_event(type, message);
   relay(connection, message);
   return true;
 }
