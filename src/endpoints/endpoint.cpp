@@ -1,5 +1,7 @@
 #include "endpoints/endpoint.hpp"
 
+#include "protocol/server_message.hpp"
+
 namespace nadoo::endpoints {
 
 std::string_view family_name(EndpointFamily family) {
@@ -16,6 +18,15 @@ std::string_view family_name(EndpointFamily family) {
       return "echo";
   }
   return "unknown";
+}
+
+hub::SharedText storage_failed_message() {
+  return protocol::error_message("internal_error", "Storage failed; please reconnect");
+}
+
+void close_for_storage_failure(const hub::ConnectionPtr& connection) {
+  connection->send(storage_failed_message());
+  connection->close(hub::CloseCode::internal_error, "Storage unavailable");
 }
 
 }  // namespace nadoo::endpoints

@@ -16,6 +16,13 @@ enum class EndpointFamily { chat, notifications, workspaces, plugin_debug, echo 
 
 std::string_view family_name(EndpointFamily family);
 
+/// `error` `internal_error`: storage failed while serving the connection.
+hub::SharedText storage_failed_message();
+/// Sends storage_failed_message and closes with 1011: a connection that
+/// cannot get what storage holds (a backlog, a history) would miss messages,
+/// so it is asked to reconnect.
+void close_for_storage_failure(const hub::ConnectionPtr& connection);
+
 /// What the transport knows of a connection before it is admitted.
 struct AdmissionRequest {
   std::string resource_id;           // the `{id}` of the path
@@ -35,6 +42,10 @@ struct Admission {
 
   static Admission admit(std::string user_id) { return Admission{std::move(user_id), {}, false, {}}; }
   static Admission invalid_token() { return Admission{{}, std::string("Invalid token"), true, {}}; }
+  /// Refused with 1008 `reason`, after `message` says why.
+  static Admission refused(std::string_view reason, hub::SharedText message) {
+    return Admission{{}, std::string(reason), false, std::move(message)};
+  }
   /// Storage could not decide (membership, execution): not the client's
   /// fault, so 1013 "try again later" with `message` rather than a 1008.
   static Admission storage_unavailable(hub::SharedText message) {

@@ -31,11 +31,7 @@ void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection) {
 
 void NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
                                          const store::StoreResult<store::NotificationPage>& backlog) {
-  if (!backlog.ok()) {
-    // Without its backlog the client would miss notifications: let it reconnect.
-    connection->send(error_message("internal_error", "Storage failed; please reconnect"));
-    return connection->close(hub::CloseCode::internal_error, "Storage unavailable");
-  }
+  if (!backlog.ok()) return close_for_storage_failure(connection);
   std::unordered_set<std::string> sent_ids;
   std::string last_sent_id;
   std::size_t sent_bytes = 0;

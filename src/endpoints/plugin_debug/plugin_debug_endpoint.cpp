@@ -15,10 +15,6 @@ hub::SharedText unknown_execution_message(const std::string& execution_id) {
   return error_message("not_found", "No plugin execution " + execution_id);
 }
 
-hub::SharedText storage_failed_message() {
-  return error_message("storage_error", "Storage failed; please reconnect");
-}
-
 /// What a console gets on open, read in one storage call.
 struct ConsoleSnapshot {
   store::PluginExecution execution;
@@ -35,7 +31,7 @@ void PluginDebugEndpoint::admit(const AdmissionRequest& request, AdmissionDone d
       [id = request.resource_id, done = std::move(done)](store::StoreResult<bool> found) {
         if (!found.ok()) return done(Admission::storage_unavailable(storage_failed_message()));
         if (*found.value) return done(Admission::admit({}));
-        done(Admission{{}, std::string(unknown_execution_reason), false, unknown_execution_message(id)});
+        done(Admission::refused(unknown_execution_reason, unknown_execution_message(id)));
       });
 }
 
@@ -59,10 +55,7 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
                                executions.recent_events(execution_id, history_limit_bytes)};
       },
       [connection, gate](store::StoreResult<Found> found) {
-        if (!found.ok()) {
-          connection->send(storage_failed_message());
-          return connection->close(hub::CloseCode::internal_error, "Storage unavailable");
-        }
+        if (!found.ok()) return close_for_storage_failure(connection);
         if (!*found.value) {  // purged between admission and now
           connection->send(unknown_execution_message(connection->resource_id()));
           return connection->close(hub::CloseCode::policy_violation, unknown_execution_reason);

@@ -34,8 +34,7 @@ void WorkspaceEndpoint::admit(const AdmissionRequest& request, AdmissionDone don
         }
         if (!*is_member) {
           spdlog::info("workspace {} refused {}: not a member", workspace_id, admission.user_id);
-          admission.refusal_reason = std::string(not_a_member_close_reason);
-          admission.refusal_message = not_a_member_message(workspace_id);
+          return done(Admission::refused(not_a_member_close_reason, not_a_member_message(workspace_id)));
         }
         done(std::move(admission));
       });
