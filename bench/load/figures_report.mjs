@@ -1,7 +1,7 @@
 // Turns a generator's raw JSON into bench/results/BENCHMARK-DATE-TIME.{json,md}:
 // every figure in a table (figure names carry their unit), the settings, the
 // exact commands, the server's exit and the machine. For benchmarks whose
-// figures need no further explanation (workspace_fanout, plugin_ingest).
+// figures need no further explanation (plugin_ingest).
 // Usage: node figures_report.mjs RAW.json RESULTS_DIR   (context in BENCH_* variables)
 import { readFileSync } from 'node:fs';
 import { machine_markdown, report_with_run_context, show, status_markdown, write_result_files } from './bench_common.mjs';
