@@ -1,6 +1,6 @@
 #include "chat_deliveries.hpp"
 
-#include "fanout_event.hpp"
+#include "monotonic_clock.hpp"
 #include "token_stamps.hpp"
 
 namespace nadoo::bench {

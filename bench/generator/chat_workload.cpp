@@ -18,7 +18,7 @@
 #include "cpu_span.hpp"
 #include "direct_stream.hpp"
 #include "fake_upstream.hpp"
-#include "fanout_event.hpp"
+#include "monotonic_clock.hpp"
 #include "proc_readings.hpp"
 #include "rest_put.hpp"
 #include "workload_run.hpp"

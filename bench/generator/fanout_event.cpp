@@ -1,7 +1,6 @@
 #include "fanout_event.hpp"
 
 #include <charconv>
-#include <chrono>
 
 #include "text_search.hpp"
 
@@ -12,12 +11,6 @@ constexpr std::string_view sent_us_key = "\"sent_us\"";
 constexpr std::string_view warmup_marker = "\"bench-warmup\"";
 
 }  // namespace
-
-std::uint64_t monotonic_microseconds() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void write_fanout_event(std::string& event, std::uint64_t sequence, std::uint64_t sent_us) {
   event.assign(R"({"type":"document_updated","document_id":"doc-bench","action":"edited","n":)");

@@ -11,6 +11,7 @@
 #include "cpu_span.hpp"
 #include "fanout_event.hpp"
 #include "held_connections.hpp"
+#include "monotonic_clock.hpp"
 #include "proc_readings.hpp"
 #include "workload_run.hpp"
 #include "workloads.hpp"
