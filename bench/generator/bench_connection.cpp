@@ -5,7 +5,6 @@
 
 #include <array>
 #include <boost/asio/detail/socket_option.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,10 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "transport/rfc6455/frame_header.hpp"
+
 namespace nadoo::bench {
 namespace {
 
 namespace net = boost::asio;
+namespace rfc6455 = transport::rfc6455;
 
 /// Lets connect() rather than bind() choose the source port, per destination:
 /// with bind() choosing, thousands of sockets on one source address make the
@@ -34,13 +36,17 @@ constexpr std::size_t socket_read_bytes = 16 * 1024;
 /// The opening handshake's response never gets near this.
 constexpr std::size_t max_handshake_response_bytes = 8 * 1024;
 
-constexpr std::uint8_t opcode_continuation = 0x0, opcode_text = 0x1, opcode_binary = 0x2, opcode_close = 0x8,
-                       opcode_ping = 0x9;
-constexpr std::uint8_t opcode_pong = 0xA;
+/// Handshake keys and frame masks need no secrecy from a load generator, so
+/// one generator per I/O thread serves all its connections: an mt19937 is
+/// about 5 KB, and seeding one per connection read std::random_device each time.
+std::mt19937& thread_random() {
+  thread_local std::mt19937 random(std::random_device{}());
+  return random;
+}
 
-std::string random_key(std::mt19937& random) {
+std::string random_key() {
   std::array<unsigned char, 16> nonce;
-  for (auto& byte : nonce) byte = static_cast<unsigned char>(random());
+  for (auto& byte : nonce) byte = static_cast<unsigned char>(thread_random()());
   std::array<unsigned char, 25> encoded{};
   EVP_EncodeBlock(encoded.data(), nonce.data(), nonce.size());
   return reinterpret_cast<const char*>(encoded.data());
@@ -55,14 +61,13 @@ std::string random_key(std::mt19937& random) {
 /// operation, which made the generator, not the server, the bottleneck.
 struct BenchConnection::Stream {
   explicit Stream(net::any_io_executor executor)
-      : socket(executor), open_deadline(executor), close_reply(executor), random(std::random_device{}()) {
+      : socket(executor), open_deadline(executor), close_reply(executor) {
     buffer.resize(socket_read_bytes);
   }
 
   net::ip::tcp::socket socket;
   net::steady_timer open_deadline;
   net::steady_timer close_reply;  // cancelled when the server's close frame arrives
-  std::mt19937 random;
   std::vector<char> buffer;
   std::size_t begin = 0, end = 0;  // bytes read and not yet parsed
   std::string fragments;           // a fragmented message being joined
@@ -73,18 +78,12 @@ struct BenchConnection::Stream {
   bool close_sent = false;
 
   /// A masked client frame (RFC 6455 §5.3).
-  std::string frame(std::uint8_t opcode, std::string_view payload) {
-    std::string bytes(1, static_cast<char>(0x80 | opcode));
-    if (payload.size() < 126) {
-      bytes += static_cast<char>(0x80 | payload.size());
-    } else if (payload.size() <= 0xFFFF) {
-      bytes += static_cast<char>(0x80 | 126);
-      for (int shift : {8, 0}) bytes += static_cast<char>(payload.size() >> shift);
-    } else {
-      bytes += static_cast<char>(0x80 | 127);
-      for (int shift = 56; shift >= 0; shift -= 8) bytes += static_cast<char>(payload.size() >> shift);
-    }
-    const auto key = random();
+  std::string frame(rfc6455::Opcode opcode, std::string_view payload) {
+    // The server's header with the mask bit set: the same bytes otherwise.
+    auto header = rfc6455::server_frame_header(opcode, payload.size());
+    header.bytes[1] |= 0x80;
+    std::string bytes(reinterpret_cast<const char*>(header.bytes.data()), header.size);
+    const auto key = thread_random()();
     const std::array<char, 4> mask{static_cast<char>(key), static_cast<char>(key >> 8),
                                    static_cast<char>(key >> 16), static_cast<char>(key >> 24)};
     bytes.append(mask.data(), mask.size());
@@ -123,7 +122,7 @@ struct BenchConnection::Stream {
   }
 
   struct Frame {
-    std::uint8_t opcode;
+    rfc6455::Opcode opcode;
     bool final_fragment;
     std::string_view payload;
   };
@@ -146,7 +145,7 @@ struct BenchConnection::Stream {
       if (2 + length_bytes + length > buffer.size()) buffer.resize(2 + length_bytes + length);
       return std::nullopt;
     }
-    const Frame frame{static_cast<std::uint8_t>(head[0] & 0x0F),
+    const Frame frame{static_cast<rfc6455::Opcode>(head[0] & 0x0F),
                       static_cast<bool>(head[0] & 0x80),
                       {buffer.data() + begin + 2 + length_bytes, static_cast<std::size_t>(length)}};
     begin += 2 + length_bytes + length;
@@ -182,7 +181,7 @@ net::awaitable<void> BenchConnection::open(const net::ip::address& source,
   request.append(path).append(" HTTP/1.1\r\nHost: ").append(host_header);
   request.append(
       "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ");
-  request.append(random_key(stream.random)).append("\r\n\r\n");
+  request.append(random_key()).append("\r\n\r\n");
   co_await net::async_write(socket, net::buffer(request), net::use_awaitable);
 
   std::size_t header_end;
@@ -217,24 +216,24 @@ net::awaitable<std::string_view> BenchConnection::read_message() {
       continue;
     }
     switch (frame->opcode) {
-      case opcode_text:
-      case opcode_binary:
+      case rfc6455::Opcode::text:
+      case rfc6455::Opcode::binary:
         if (frame->final_fragment) co_return frame->payload;
         stream.fragments.assign(frame->payload);
         break;
-      case opcode_continuation:
+      case rfc6455::Opcode::continuation:
         stream.fragments.append(frame->payload);
         if (frame->final_fragment) co_return stream.fragments;
         break;
-      case opcode_ping:
-        co_await stream.send(stream.frame(opcode_pong, frame->payload));
+      case rfc6455::Opcode::ping:
+        co_await stream.send(stream.frame(rfc6455::Opcode::pong, frame->payload));
         break;
-      case opcode_close:
+      case rfc6455::Opcode::close:
         stream.close_received = true;
         stream.close_reply.cancel();
         if (!stream.close_sent) {
           stream.close_sent = true;
-          co_await stream.send(stream.frame(opcode_close, frame->payload.substr(0, 2)));
+          co_await stream.send(stream.frame(rfc6455::Opcode::close, frame->payload.substr(0, 2)));
         }
         throw boost::system::system_error(net::error::eof, "the server closed the WebSocket");
       default:
@@ -244,14 +243,14 @@ net::awaitable<std::string_view> BenchConnection::read_message() {
 }
 
 net::awaitable<void> BenchConnection::write_text(std::string_view text) {
-  co_await stream_->send(stream_->frame(opcode_text, text));
+  co_await stream_->send(stream_->frame(rfc6455::Opcode::text, text));
 }
 
 net::awaitable<void> BenchConnection::close() {
   auto& stream = *stream_;
   if (!stream.close_sent) {
     stream.close_sent = true;
-    co_await stream.send(stream.frame(opcode_close, std::string_view("\x03\xe8", 2)));  // 1000
+    co_await stream.send(stream.frame(rfc6455::Opcode::close, std::string_view("\x03\xe8", 2)));  // 1000
   }
   // A read in flight sees the server's close frame; each time it ends (with
   // a message or the close frame) it wakes us to look.

@@ -1,6 +1,6 @@
 #include "chat_deliveries.hpp"
 
-#include "fanout_event.hpp"
+#include "monotonic_clock.hpp"
 #include "token_stamps.hpp"
 
 namespace nadoo::bench {
@@ -11,10 +11,8 @@ ChatDeliveries::ChatDeliveries(unsigned threads, std::size_t streams, std::size_
       latencies_(threads),
       steady_latencies_(threads),
       last_token_us_(threads) {
-  // A thread receives about its share; 25 % more covers an uneven spread.
-  const std::size_t per_thread = tokens_expected_ / threads + (threads > 1 ? tokens_expected_ / 4 : 0);
-  latencies_.reserve_per_thread(per_thread);
-  steady_latencies_.reserve_per_thread(per_thread);
+  latencies_.reserve_for_total(tokens_expected_);
+  steady_latencies_.reserve_for_total(tokens_expected_);
 }
 
 void ChatDeliveries::observe_server_message(std::string_view message, unsigned thread_index) {
@@ -46,7 +44,7 @@ void ChatDeliveries::record_tokens(std::string_view text, bool first_of_stream, 
     if (steady) steady_latencies_.record(thread_index, now_us - sent_us);
   }
   tokens_.add(stamps);
-  last_token_us_[thread_index].value = now_us;
+  last_token_us_.note(thread_index, now_us);
 }
 
 void ChatDeliveries::fail_answer(std::string_view reason) {
@@ -56,12 +54,6 @@ void ChatDeliveries::fail_answer(std::string_view reason) {
     if (first_failure_.empty()) first_failure_ = reason;
   }
   answers_ended_.add();
-}
-
-std::uint64_t ChatDeliveries::last_token_us() const {
-  std::uint64_t last = 0;
-  for (const auto& slot : last_token_us_) last = std::max(last, slot.value);
-  return last;
 }
 
 void ChatDeliveries::add_figures(boost::json::object& figures, std::vector<std::string>& problems,

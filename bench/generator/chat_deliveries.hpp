@@ -14,6 +14,7 @@
 
 #include "completion_counter.hpp"
 #include "latency_samples.hpp"
+#include "per_thread_latest.hpp"
 
 namespace nadoo::bench {
 
@@ -35,7 +36,7 @@ class ChatDeliveries {
   CompletionCounter& answers_ended() { return answers_ended_; }
   std::size_t tokens() const { return tokens_.count(); }
   /// monotonic_microseconds() of the last token received.
-  std::uint64_t last_token_us() const;
+  std::uint64_t last_token_us() const { return last_token_us_.latest(); }
 
   /// Main thread, I/O threads stopped: answers_ended, answers_failed,
   /// tokens_expected, tokens_delivered, latency_ms_*, steady_tokens,
@@ -48,10 +49,7 @@ class ChatDeliveries {
   std::atomic<std::size_t> streaming_{0};  // streams that had their first token
   LatencySamples latencies_;               // every token
   LatencySamples steady_latencies_;        // tokens received once every stream streamed
-  struct alignas(64) Slot {
-    std::uint64_t value = 0;
-  };
-  std::vector<Slot> last_token_us_;
+  PerThreadLatest last_token_us_;
   CompletionCounter tokens_;
   CompletionCounter answers_ended_;  // response_end, error or failure: one per stream
   std::atomic<std::size_t> failed_answers_{0};

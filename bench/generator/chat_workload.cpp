@@ -12,13 +12,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cmath>
 
 #include "chat_deliveries.hpp"
 #include "cpu_span.hpp"
 #include "direct_stream.hpp"
 #include "fake_upstream.hpp"
-#include "fanout_event.hpp"
+#include "monotonic_clock.hpp"
 #include "proc_readings.hpp"
 #include "rest_put.hpp"
 #include "workload_run.hpp"
@@ -174,9 +173,8 @@ WorkloadReport run_chat(const BenchOptions& options) {
     const bool all_ended = run.await(deliveries.answers_ended(), options.sessions, "streaming the answers");
     cpu_span.add_figures(figures);
     figures["upstream_cpu_percent"] =
-        std::round((upstream.thread_cpu_seconds() - upstream_cpu_before) /
-                   std::chrono::duration<double>(Clock::now() - started).count() * 1000) /
-        10;
+        percent_of(upstream_cpu_before, upstream.thread_cpu_seconds(),
+                   std::chrono::duration<double>(Clock::now() - started).count());
     figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
     figures["server_rss_after_kib"] = figure_or_null(resident_kib(options.server_pid));
     if (all_ended) {

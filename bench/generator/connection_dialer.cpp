@@ -5,6 +5,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <exception>
 
+#include "text_search.hpp"
+
 namespace nadoo::bench {
 namespace {
 
@@ -13,7 +15,7 @@ using Clock = std::chrono::steady_clock;
 /// The server's first message on every workspace socket. Matched loosely (no
 /// parse, any spacing) because peers serialise JSON their own way.
 bool is_connected_message(std::string_view message) {
-  return message.find("\"connected\"") != std::string_view::npos;
+  return find_in(message, "\"connected\"") != std::string_view::npos;
 }
 
 }  // namespace

@@ -7,15 +7,10 @@
 #include "proc_readings.hpp"
 
 namespace nadoo::bench {
-namespace {
-
-/// Share of one core over `seconds`, rounded to 0.1 %; null if unknown.
 boost::json::value percent_of(std::optional<double> before, std::optional<double> after, double seconds) {
   if (!before || !after || seconds <= 0) return nullptr;
   return std::round((*after - *before) / seconds * 1000) / 10;
 }
-
-}  // namespace
 
 CpuSpan::CpuSpan(int server_pid)
     : server_pid_(server_pid),

@@ -4,10 +4,15 @@
 // waited for a core (the two cores are shared with whatever else runs).
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <optional>
 
 namespace nadoo::bench {
+
+/// The share of one core that CPU seconds going from `before` to `after` are
+/// over `seconds`, rounded to 0.1 %; null if either reading or the span is missing.
+boost::json::value percent_of(std::optional<double> before, std::optional<double> after, double seconds);
 
 class CpuSpan {
  public:

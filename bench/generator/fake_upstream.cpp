@@ -16,7 +16,7 @@
 #include <cstdio>
 #include <future>
 
-#include "fanout_event.hpp"
+#include "monotonic_clock.hpp"
 #include "token_stamps.hpp"
 
 namespace nadoo::bench {

@@ -10,11 +10,6 @@
 
 namespace nadoo::bench {
 
-/// Microseconds of the monotonic clock that the publisher and the receivers
-/// share (one process), as an integer: a server that re-serialises the event
-/// keeps an integer as it is, where a fraction could come back in exponent form.
-std::uint64_t monotonic_microseconds();
-
 /// Overwrites `event` with event number `sequence`, stamped with `sent_us`;
 /// reusing one string keeps the publisher from allocating per event.
 void write_fanout_event(std::string& event, std::uint64_t sequence, std::uint64_t sent_us);

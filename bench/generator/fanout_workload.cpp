@@ -11,6 +11,8 @@
 #include "cpu_span.hpp"
 #include "fanout_event.hpp"
 #include "held_connections.hpp"
+#include "monotonic_clock.hpp"
+#include "per_thread_latest.hpp"
 #include "proc_readings.hpp"
 #include "workload_run.hpp"
 #include "workloads.hpp"
@@ -29,24 +31,15 @@ struct Deliveries {
     if (const auto sent_us = find_sent_us(message)) {
       const std::uint64_t now_us = monotonic_microseconds();
       latencies.record(thread_index, now_us - *sent_us);
-      last_delivery_us[thread_index].value = now_us;
+      last_delivery_us.note(thread_index, now_us);
       delivered.add();
     } else if (is_fanout_warmup(message)) {
       warmed_up.add();
     }
   }
 
-  std::uint64_t last_us() const {
-    std::uint64_t last = 0;
-    for (const auto& slot : last_delivery_us) last = std::max(last, slot.value);
-    return last;
-  }
-
   LatencySamples latencies;
-  struct alignas(64) Slot {
-    std::uint64_t value = 0;
-  };
-  std::vector<Slot> last_delivery_us;
+  PerThreadLatest last_delivery_us;
   CompletionCounter delivered;
   CompletionCounter warmed_up;
 };
@@ -113,9 +106,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   member_paths.pop_back();
 
   Deliveries deliveries(options.threads);
-  // A thread receives about its share; 25 % more covers an uneven spread.
-  deliveries.latencies.reserve_per_thread(deliveries_expected / options.threads +
-                                          (options.threads > 1 ? deliveries_expected / 4 : 0));
+  deliveries.latencies.reserve_for_total(deliveries_expected);
   const MessageObserver observer = [&deliveries](std::string_view message, unsigned thread_index) {
     deliveries.observe(message, thread_index);
   };
@@ -171,7 +162,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
     figures["server_rss_after_kib"] = figure_or_null(rss_after_kib);
     if (all_delivered && run.await(publication.finished, 1, "publishing")) {
-      const double seconds = (deliveries.last_us() - publication.started_us) / 1e6;
+      const double seconds = (deliveries.last_delivery_us.latest() - publication.started_us) / 1e6;
       figures["seconds"] = seconds;
       figures["deliveries_per_second"] = deliveries_expected / seconds;
       figures["events_per_second_published"] =

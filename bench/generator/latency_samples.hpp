@@ -18,6 +18,13 @@ class LatencySamples {
     for (auto& slot : per_thread_) slot.samples.reserve(samples);
   }
 
+  /// Room for `total` samples spread over the threads: a thread receives about
+  /// its share, and 25 % of the total more covers an uneven spread.
+  void reserve_for_total(std::size_t total) {
+    const std::size_t threads = per_thread_.size();
+    reserve_per_thread(total / threads + (threads > 1 ? total / 4 : 0));
+  }
+
   /// I/O thread `thread_index` only: each thread appends to its own vector.
   void record(unsigned thread_index, std::uint64_t microseconds) {
     per_thread_[thread_index].samples.push_back(static_cast<std::uint32_t>(microseconds));

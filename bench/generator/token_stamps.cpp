@@ -2,17 +2,19 @@
 
 #include <charconv>
 
+#include "text_search.hpp"
+
 namespace nadoo::bench {
 namespace {
 
 bool contains(std::string_view message, std::string_view part) {
-  return message.find(part) != std::string_view::npos;
+  return find_in(message, part) != std::string_view::npos;
 }
 
 /// The JSON string value after `key` (which ends in its opening quote); the
 /// stamps need no escapes, so the next quote ends it.
 std::string_view string_after(std::string_view message, std::string_view key) {
-  const auto at = message.find(key);
+  const auto at = find_in(message, key);
   if (at == std::string_view::npos) return {};
   const auto begin = at + key.size();
   const auto end = message.find('"', begin);
