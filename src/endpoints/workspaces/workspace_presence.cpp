@@ -67,8 +67,10 @@ void WorkspacePresence::depart(const hub::Connection& connection,
   if (erased == 0) return;
   const bool last_connection = connections.empty();
   if (last_connection) users.erase(user);
-  if (users.empty()) retire(connection.resource_id(), *workspace);
   while_locked(last_connection);
+  // Retired only after the announcement: an arrival waiting for this lock
+  // then takes a new entry, and announces after this one.
+  if (users.empty()) retire(connection.resource_id(), *workspace);
 }
 
 std::vector<hub::ConnectionPtr> WorkspacePresence::remove_member(const std::string& workspace_id,
