@@ -102,9 +102,14 @@ TEST_F(WorkspaceMembershipsTest, a_removed_member_is_refused_at_once) {
 TEST_F(WorkspaceMembershipsTest, answers_match_storage_after_the_cache_forgot_them) {
   WorkspaceMemberships small(storage_, io_context_.get_executor(), 1);
   std::optional<bool> answer;
-  small.put({"ws-1", "alice", std::nullopt, "2025-01-15T10:30:00.000Z"}, [](store::StoreResult<bool>) {});
-  small.put({"ws-1", "bob", std::nullopt, "2025-01-15T10:30:00.000Z"}, [](store::StoreResult<bool>) {});
-  // Storage runs calls in order: alice's answer was evicted by bob's, so it is read again.
+  int stored = 0;
+  small.put({"ws-1", "alice", std::nullopt, "2025-01-15T10:30:00.000Z"},
+            [&](store::StoreResult<bool>) { ++stored; });
+  small.put({"ws-1", "bob", std::nullopt, "2025-01-15T10:30:00.000Z"},
+            [&](store::StoreResult<bool>) { ++stored; });
+  // Both stored (asked before they were, alice might still be cached): alice's
+  // answer was evicted by bob's, so it is read again.
+  wait_for([&] { return stored == 2; });
   small.is_member("ws-1", "alice", [&](std::optional<bool> is_member) { answer = is_member; });
   EXPECT_FALSE(answer.has_value());
   wait_for([&] { return answer.has_value(); });
