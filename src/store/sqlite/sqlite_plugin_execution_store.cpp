@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/sqlite/page_rows.hpp"
+
 namespace nadoo::store::sqlite {
 namespace {
 
@@ -131,17 +133,10 @@ DebugEventPage SqlitePluginExecutionStore::events_after(const std::string& execu
   auto rows = connection_.query(
       "SELECT sequence, type, data_json, timestamp FROM plugin_debug_events "
       "WHERE execution_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3");
-  rows.bind_text(1, execution_id)
-      .bind_integer(2, after_sequence)
-      .bind_integer(3, static_cast<std::int64_t>(limit) + 1);  // one more tells whether more follow
+  rows.bind_text(1, execution_id).bind_integer(2, after_sequence);
+  const auto page_limit = bind_page_limit(rows, 3, limit);
   DebugEventPage page;
-  while (rows.next_row()) {
-    if (page.events.size() == limit) {
-      page.has_more = true;
-      break;
-    }
-    page.events.push_back(read_event(rows));
-  }
+  page.has_more = read_page_rows(rows, page_limit, page.events, read_event);
   return page;
 }
 

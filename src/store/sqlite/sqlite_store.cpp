@@ -205,14 +205,13 @@ class SqliteStore final : public Store {
       if (!after.next_row()) return page;  // unknown id: nothing comes after it
       after_sequence = after.integer(0);
     }
-    const std::int64_t limit = std::max(query.limit, 0);
     auto rows = connection_.query(list_messages_sql(query));
     rows.bind_text(1, query.user_id);
     if (query.application_id) rows.bind_text(2, *query.application_id);
     if (query.session_id) rows.bind_text(3, *query.session_id);
     if (query.chat_id) rows.bind_text(4, *query.chat_id);
     if (query.after_message_id) rows.bind_integer(5, after_sequence);
-    rows.bind_integer(6, limit + 1);  // one more than asked tells whether more follow
+    const auto limit = sqlite::bind_page_limit(rows, 6, static_cast<std::size_t>(std::max(query.limit, 0)));
     page.has_more = sqlite::read_page_rows(rows, limit, page.messages, read_message);
     return page;
   }
