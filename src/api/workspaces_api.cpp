@@ -3,10 +3,10 @@
 #include <boost/json/array.hpp>
 
 #include "api/envelope.hpp"
+#include "api/query_parameters.hpp"
 #include "endpoints/workspaces/workspace_event_types.hpp"
 #include "protocol/server_message.hpp"
 #include "util/json_fields.hpp"
-#include "util/resource_id.hpp"
 
 namespace nadoo::api {
 namespace {
@@ -27,12 +27,6 @@ std::optional<std::string> role_of(const HttpRequest& request) {
   auto role = util::JsonFields(body).optional_string("role", max_role_bytes);
   if (role && role->empty()) throw util::FieldError("`role` must not be empty");
   return role;
-}
-
-std::optional<std::string> after_parameter(const HttpRequest& request) {
-  auto after = request.target.query_value("after");
-  if (after && !util::is_valid_resource_id(*after)) throw util::FieldError("`after` is not a valid user id");
-  return after;
 }
 
 boost::json::object member_to_json(const store::WorkspaceMember& member) {
@@ -81,7 +75,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
                if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
                context.storage.run(
                    context.executor,
-                   [workspace = path[0], after = after_parameter(request)](store::Store& store) {
+                   [workspace = path[0], after = id_parameter(request, "after")](store::Store& store) {
                      return store.workspaces().list_members(workspace, after, members_page_size);
                    },
                    [respond](store::StoreResult<store::WorkspaceMemberPage> page) {
