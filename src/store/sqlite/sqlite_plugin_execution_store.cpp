@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_plugin_execution_store.hpp"
 
-#include <algorithm>
-
 #include "store/sqlite/page_rows.hpp"
 
 namespace nadoo::store::sqlite {
@@ -152,19 +150,12 @@ RecentDebugEvents SqlitePluginExecutionStore::recent_events(const std::string& e
     recent.last_sequence = row.integer(0);
     recent.omitted_events = row.integer(1);
   }
-  // Newest first, stopping at the first event that does not fit: what is
-  // sent has no gap before the live events that follow it.
+  // What is sent has no gap before the live events that follow it.
   auto rows = connection_.query(
       "SELECT sequence, type, data_json, timestamp, length(CAST(data_json AS BLOB)) FROM plugin_debug_events "
       "WHERE execution_id = ?1 ORDER BY sequence DESC");
   rows.bind_text(1, execution_id);
-  std::size_t bytes = 0;
-  while (rows.next_row()) {
-    bytes += static_cast<std::size_t>(rows.integer(4)) + event_envelope_bytes;
-    if (bytes > max_bytes) break;
-    recent.events.push_back(read_event(rows));
-  }
-  std::reverse(recent.events.begin(), recent.events.end());
+  recent.events = read_newest_within(rows, /*length_column=*/4, event_envelope_bytes, max_bytes, read_event);
   recent.omitted_events -= static_cast<std::int64_t>(recent.events.size());
   return recent;
 }

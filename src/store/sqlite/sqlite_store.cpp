@@ -178,21 +178,13 @@ class SqliteStore final : public Store {
 
   std::vector<ChatMessage> recent_messages(const std::string& chat_id, std::size_t max_characters) override {
     Transaction transaction(connection_, Transaction::Kind::read);
-    // Newest first, stopping at the first message that does not fit: the
-    // history handed to the model never has a gap in it.
+    // The history handed to the model never has a gap in it.
     auto rows = connection_.query(
         "SELECT " + std::string(message_columns) +
         ", length(m.content) FROM messages m WHERE m.chat_id = ?1 ORDER BY m.sequence DESC");
     rows.bind_text(1, chat_id);
-    std::vector<ChatMessage> messages;
-    std::size_t characters = 0;
-    while (rows.next_row()) {
-      characters += static_cast<std::size_t>(rows.integer(10));
-      if (characters > max_characters) break;
-      messages.push_back(read_message(rows));
-    }
-    std::reverse(messages.begin(), messages.end());
-    return messages;
+    return sqlite::read_newest_within(rows, /*length_column=*/10, /*overhead_per_row=*/0, max_characters,
+                                      read_message);
   }
 
   MessagePage list_messages(const MessageQuery& query) override {
