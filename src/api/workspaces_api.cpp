@@ -5,6 +5,7 @@
 #include "api/envelope.hpp"
 #include "api/query_parameters.hpp"
 #include "endpoints/workspaces/workspace_event_types.hpp"
+#include "protocol/json_or_null.hpp"
 #include "protocol/server_message.hpp"
 #include "util/json_fields.hpp"
 
@@ -16,10 +17,6 @@ constexpr std::size_t max_role_bytes = 64;
 /// Members per GET page: most workspaces in one call, the largest in a few.
 constexpr std::size_t members_page_size = 500;
 
-boost::json::value json_or_null(const std::optional<std::string>& text) {
-  return text ? boost::json::value(*text) : boost::json::value(nullptr);
-}
-
 /// The role of a PUT body; the body may be empty (no role).
 std::optional<std::string> role_of(const HttpRequest& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
@@ -30,7 +27,9 @@ std::optional<std::string> role_of(const HttpRequest& request) {
 }
 
 boost::json::object member_to_json(const store::WorkspaceMember& member) {
-  return {{"user_id", member.user_id}, {"role", json_or_null(member.role)}, {"added_at", member.added_at}};
+  return {{"user_id", member.user_id},
+          {"role", protocol::json_or_null(member.role)},
+          {"added_at", member.added_at}};
 }
 
 void add_member_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events,
@@ -46,7 +45,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
           if (*added.value) events.member_added(member.workspace_id, member.user_id, member.role);
           const boost::json::object shown{{"workspace_id", member.workspace_id},
                                           {"user_id", member.user_id},
-                                          {"role", json_or_null(member.role)}};
+                                          {"role", protocol::json_or_null(member.role)}};
           respond(*added.value ? success_response(201, shown, "Member added")
                                : success_response(200, shown, "Already a member"));
         });
