@@ -41,7 +41,8 @@ bool SqlitePluginExecutionStore::create_execution(const PluginExecution& executi
   return created;
 }
 
-std::optional<PluginExecution> SqlitePluginExecutionStore::read_execution(const std::string& execution_id) {
+std::optional<PluginExecution> SqlitePluginExecutionStore::find_execution(const std::string& execution_id) {
+  Transaction transaction(connection_, Transaction::Kind::read);
   auto row = connection_.query(
       "SELECT plugin_id, tool_name, workspace_id, status, started_at, ended_at, total_execution_time_us, "
       "event_count, dropped_events FROM plugin_executions WHERE execution_id = ?1");
@@ -59,11 +60,6 @@ std::optional<PluginExecution> SqlitePluginExecutionStore::read_execution(const 
   execution.event_count = row.integer(7);
   execution.dropped_events = row.integer(8);
   return execution;
-}
-
-std::optional<PluginExecution> SqlitePluginExecutionStore::find_execution(const std::string& execution_id) {
-  Transaction transaction(connection_, Transaction::Kind::read);
-  return read_execution(execution_id);
 }
 
 std::optional<AppendedEvents> SqlitePluginExecutionStore::append_events(
