@@ -18,17 +18,15 @@ struct StoredDocument {
 /// The `document_updated` events of a PUT: the owning workspace hears that
 /// the document was created or updated; a workspace that owned it before and
 /// no longer does hears that it was deleted.
-void announce_put(endpoints::WorkspaceEvents& events, const store::KnowledgeDocument& document,
+void announce_put(endpoints::WorkspaceEvents& events, const std::string& kb, const std::string& document_id,
+                  const std::optional<std::string>& owner,
                   const std::optional<store::DocumentOwnership>& before) {
   const auto previous_owner = before ? before->workspace_id : std::nullopt;
-  const auto& owner = document.workspace_id;
-  const auto& kb = document.knowledge_base_id;
   if (previous_owner && previous_owner != owner) {
-    events.document_changed(*previous_owner, kb, document.document_id, "deleted");
+    events.document_changed(*previous_owner, kb, document_id, "deleted");
   }
   if (owner) {
-    events.document_changed(*owner, kb, document.document_id,
-                            previous_owner == owner ? "updated" : "created");
+    events.document_changed(*owner, kb, document_id, previous_owner == owner ? "updated" : "created");
   }
 }
 
@@ -45,11 +43,13 @@ void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoin
             path[0], path[1], fields.required_string("filename", max_filename_length),
             // The HTTP body limit bounds the content.
             fields.required_string("content", request.body.size()), fields.optional_id("workspace_id")};
+        // The document moves to the storage thread; the reply needs only its key and owner.
+        const auto workspace_id = document.workspace_id;
         // Chunking is CPU work proportional to the body; it runs with the
         // write on the storage thread, not here on an I/O thread.
         context.storage.run(
             context.executor,
-            [document](store::Store& store) {
+            [document = std::move(document)](store::Store& store) {
               StoredDocument stored;
               // Read first: the storage thread runs one call at a time, so
               // nothing changes the owner between this and the write.
@@ -60,13 +60,13 @@ void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoin
               stored.chunks = chunks.size();
               return stored;
             },
-            [respond, &events, document](store::StoreResult<StoredDocument> stored) {
+            [respond, &events, kb = path[0], id = path[1],
+             workspace_id](store::StoreResult<StoredDocument> stored) {
               if (!stored.ok()) return respond(storage_failed());
-              announce_put(events, document, stored.value->before);
-              boost::json::object shown{{"knowledge_base_id", document.knowledge_base_id},
-                                        {"document_id", document.document_id},
-                                        {"chunks", stored.value->chunks}};
-              if (document.workspace_id) shown["workspace_id"] = *document.workspace_id;
+              announce_put(events, kb, id, workspace_id, stored.value->before);
+              boost::json::object shown{
+                  {"knowledge_base_id", kb}, {"document_id", id}, {"chunks", stored.value->chunks}};
+              if (workspace_id) shown["workspace_id"] = *workspace_id;
               respond(success_response(200, std::move(shown), "Document indexed"));
             });
       });
@@ -79,7 +79,9 @@ void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoin
             context.executor,
             [kb = path[0], id = path[1]](store::Store& store) {
               auto ownership = store.workspaces().find_document_ownership(kb, id);
-              if (ownership && !store.delete_document(kb, id)) ownership.reset();
+              // The storage thread runs one call at a time: a document just
+              // found is still there to delete.
+              if (ownership) store.delete_document(kb, id);
               return ownership;  // nullopt: there was no such document
             },
             [respond, &events, kb = path[0],

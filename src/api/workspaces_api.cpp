@@ -3,10 +3,11 @@
 #include <boost/json/array.hpp>
 
 #include "api/envelope.hpp"
+#include "api/query_parameters.hpp"
 #include "endpoints/workspaces/workspace_event_types.hpp"
+#include "protocol/json_or_null.hpp"
 #include "protocol/server_message.hpp"
 #include "util/json_fields.hpp"
-#include "util/resource_id.hpp"
 
 namespace nadoo::api {
 namespace {
@@ -15,10 +16,6 @@ namespace {
 constexpr std::size_t max_role_bytes = 64;
 /// Members per GET page: most workspaces in one call, the largest in a few.
 constexpr std::size_t members_page_size = 500;
-
-boost::json::value json_or_null(const std::optional<std::string>& text) {
-  return text ? boost::json::value(*text) : boost::json::value(nullptr);
-}
 
 /// The role of a PUT body; the body may be empty (no role).
 std::optional<std::string> role_of(const HttpRequest& request) {
@@ -29,14 +26,10 @@ std::optional<std::string> role_of(const HttpRequest& request) {
   return role;
 }
 
-std::optional<std::string> after_parameter(const HttpRequest& request) {
-  auto after = request.target.query_value("after");
-  if (after && !util::is_valid_resource_id(*after)) throw util::FieldError("`after` is not a valid user id");
-  return after;
-}
-
 boost::json::object member_to_json(const store::WorkspaceMember& member) {
-  return {{"user_id", member.user_id}, {"role", json_or_null(member.role)}, {"added_at", member.added_at}};
+  return {{"user_id", member.user_id},
+          {"role", protocol::json_or_null(member.role)},
+          {"added_at", member.added_at}};
 }
 
 void add_member_routes(RestRouter& router, const ApiContext& context, endpoints::WorkspaceEvents& events,
@@ -52,7 +45,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
           if (*added.value) events.member_added(member.workspace_id, member.user_id, member.role);
           const boost::json::object shown{{"workspace_id", member.workspace_id},
                                           {"user_id", member.user_id},
-                                          {"role", json_or_null(member.role)}};
+                                          {"role", protocol::json_or_null(member.role)}};
           respond(*added.value ? success_response(201, shown, "Member added")
                                : success_response(200, shown, "Already a member"));
         });
@@ -81,7 +74,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
                if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
                context.storage.run(
                    context.executor,
-                   [workspace = path[0], after = after_parameter(request)](store::Store& store) {
+                   [workspace = path[0], after = id_parameter(request, "after")](store::Store& store) {
                      return store.workspaces().list_members(workspace, after, members_page_size);
                    },
                    [respond](store::StoreResult<store::WorkspaceMemberPage> page) {

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "protocol/json_or_null.hpp"
 #include "protocol/server_message.hpp"
 
 namespace nadoo::notifications {
@@ -56,7 +57,7 @@ boost::json::object notification_to_json(const store::Notification& notification
           {"action_url", notification.action_url},
           {"data", stored_data(notification)},
           {"created_at", notification.created_at},
-          {"read_at", notification.read_at ? boost::json::value(*notification.read_at) : nullptr}};
+          {"read_at", protocol::json_or_null(notification.read_at)}};
 }
 
 }  // namespace nadoo::notifications

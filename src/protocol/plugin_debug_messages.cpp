@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "protocol/json_or_null.hpp"
 #include "protocol/server_message.hpp"
 
 namespace nadoo::protocol {
@@ -26,8 +27,8 @@ boost::json::object execution_json(const store::PluginExecution& execution) {
       {"tool_name", execution.tool_name},          {"status", execution.status},
       {"started_at", execution.started_at},        {"event_count", execution.event_count},
       {"dropped_events", execution.dropped_events}};
-  shown["workspace_id"] = execution.workspace_id ? boost::json::value(*execution.workspace_id) : nullptr;
-  shown["ended_at"] = execution.ended_at ? boost::json::value(*execution.ended_at) : nullptr;
+  shown["workspace_id"] = json_or_null(execution.workspace_id);
+  shown["ended_at"] = json_or_null(execution.ended_at);
   shown["total_execution_time"] = execution.total_execution_time_us
                                       ? boost::json::value(*execution.total_execution_time_us / 1e6)
                                       : nullptr;

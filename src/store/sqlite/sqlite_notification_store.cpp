@@ -1,8 +1,5 @@
 #include "store/sqlite/sqlite_notification_store.hpp"
 
-#include <algorithm>
-#include <limits>
-
 #include "store/sqlite/page_rows.hpp"
 
 namespace nadoo::store::sqlite {
@@ -68,12 +65,10 @@ NotificationPage SqliteNotificationStore::list_notifications(const NotificationQ
     if (!after.next_row()) return page;  // not the user's: nothing of theirs comes after it
     after_sequence = after.integer(0);
   }
-  const auto limit = static_cast<std::int64_t>(
-      std::min<std::size_t>(query.limit, std::numeric_limits<std::int64_t>::max() - 1));
   auto rows = connection_.query(list_sql(query));
   rows.bind_text(1, query.user_id);
   if (query.after_id) rows.bind_integer(2, after_sequence);
-  rows.bind_integer(3, limit + 1);  // one more than asked tells whether more follow
+  const auto limit = bind_page_limit(rows, 3, query.limit);
   page.has_more = read_page_rows(rows, limit, page.notifications, read_notification);
   return page;
 }

@@ -1,6 +1,6 @@
 #include "store/sqlite/sqlite_plugin_execution_store.hpp"
 
-#include <algorithm>
+#include "store/sqlite/page_rows.hpp"
 
 namespace nadoo::store::sqlite {
 namespace {
@@ -41,7 +41,8 @@ bool SqlitePluginExecutionStore::create_execution(const PluginExecution& executi
   return created;
 }
 
-std::optional<PluginExecution> SqlitePluginExecutionStore::read_execution(const std::string& execution_id) {
+std::optional<PluginExecution> SqlitePluginExecutionStore::find_execution(const std::string& execution_id) {
+  Transaction transaction(connection_, Transaction::Kind::read);
   auto row = connection_.query(
       "SELECT plugin_id, tool_name, workspace_id, status, started_at, ended_at, total_execution_time_us, "
       "event_count, dropped_events FROM plugin_executions WHERE execution_id = ?1");
@@ -59,11 +60,6 @@ std::optional<PluginExecution> SqlitePluginExecutionStore::read_execution(const 
   execution.event_count = row.integer(7);
   execution.dropped_events = row.integer(8);
   return execution;
-}
-
-std::optional<PluginExecution> SqlitePluginExecutionStore::find_execution(const std::string& execution_id) {
-  Transaction transaction(connection_, Transaction::Kind::read);
-  return read_execution(execution_id);
 }
 
 std::optional<AppendedEvents> SqlitePluginExecutionStore::append_events(
@@ -131,17 +127,10 @@ DebugEventPage SqlitePluginExecutionStore::events_after(const std::string& execu
   auto rows = connection_.query(
       "SELECT sequence, type, data_json, timestamp FROM plugin_debug_events "
       "WHERE execution_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3");
-  rows.bind_text(1, execution_id)
-      .bind_integer(2, after_sequence)
-      .bind_integer(3, static_cast<std::int64_t>(limit) + 1);  // one more tells whether more follow
+  rows.bind_text(1, execution_id).bind_integer(2, after_sequence);
+  const auto page_limit = bind_page_limit(rows, 3, limit);
   DebugEventPage page;
-  while (rows.next_row()) {
-    if (page.events.size() == limit) {
-      page.has_more = true;
-      break;
-    }
-    page.events.push_back(read_event(rows));
-  }
+  page.has_more = read_page_rows(rows, page_limit, page.events, read_event);
   return page;
 }
 
@@ -157,19 +146,12 @@ RecentDebugEvents SqlitePluginExecutionStore::recent_events(const std::string& e
     recent.last_sequence = row.integer(0);
     recent.omitted_events = row.integer(1);
   }
-  // Newest first, stopping at the first event that does not fit: what is
-  // sent has no gap before the live events that follow it.
+  // What is sent has no gap before the live events that follow it.
   auto rows = connection_.query(
       "SELECT sequence, type, data_json, timestamp, length(CAST(data_json AS BLOB)) FROM plugin_debug_events "
       "WHERE execution_id = ?1 ORDER BY sequence DESC");
   rows.bind_text(1, execution_id);
-  std::size_t bytes = 0;
-  while (rows.next_row()) {
-    bytes += static_cast<std::size_t>(rows.integer(4)) + event_envelope_bytes;
-    if (bytes > max_bytes) break;
-    recent.events.push_back(read_event(rows));
-  }
-  std::reverse(recent.events.begin(), recent.events.end());
+  recent.events = read_newest_within(rows, /*length_column=*/4, event_envelope_bytes, max_bytes, read_event);
   recent.omitted_events -= static_cast<std::int64_t>(recent.events.size());
   return recent;
 }

@@ -22,9 +22,6 @@ class SqlitePluginExecutionStore final : public PluginExecutionStore {
   std::size_t purge_started_before(const std::string& cutoff) override;
 
  private:
-  /// Reads the execution inside the caller's transaction.
-  std::optional<PluginExecution> read_execution(const std::string& execution_id);
-
   Connection& connection_;
 };
 

@@ -178,21 +178,13 @@ class SqliteStore final : public Store {
 
   std::vector<ChatMessage> recent_messages(const std::string& chat_id, std::size_t max_characters) override {
     Transaction transaction(connection_, Transaction::Kind::read);
-    // Newest first, stopping at the first message that does not fit: the
-    // history handed to the model never has a gap in it.
+    // The history handed to the model never has a gap in it.
     auto rows = connection_.query(
         "SELECT " + std::string(message_columns) +
         ", length(m.content) FROM messages m WHERE m.chat_id = ?1 ORDER BY m.sequence DESC");
     rows.bind_text(1, chat_id);
-    std::vector<ChatMessage> messages;
-    std::size_t characters = 0;
-    while (rows.next_row()) {
-      characters += static_cast<std::size_t>(rows.integer(10));
-      if (characters > max_characters) break;
-      messages.push_back(read_message(rows));
-    }
-    std::reverse(messages.begin(), messages.end());
-    return messages;
+    return sqlite::read_newest_within(rows, /*length_column=*/10, /*overhead_per_row=*/0, max_characters,
+                                      read_message);
   }
 
   MessagePage list_messages(const MessageQuery& query) override {
@@ -205,14 +197,13 @@ class SqliteStore final : public Store {
       if (!after.next_row()) return page;  // unknown id: nothing comes after it
       after_sequence = after.integer(0);
     }
-    const std::int64_t limit = std::max(query.limit, 0);
     auto rows = connection_.query(list_messages_sql(query));
     rows.bind_text(1, query.user_id);
     if (query.application_id) rows.bind_text(2, *query.application_id);
     if (query.session_id) rows.bind_text(3, *query.session_id);
     if (query.chat_id) rows.bind_text(4, *query.chat_id);
     if (query.after_message_id) rows.bind_integer(5, after_sequence);
-    rows.bind_integer(6, limit + 1);  // one more than asked tells whether more follow
+    const auto limit = sqlite::bind_page_limit(rows, 6, static_cast<std::size_t>(std::max(query.limit, 0)));
     page.has_more = sqlite::read_page_rows(rows, limit, page.messages, read_message);
     return page;
   }

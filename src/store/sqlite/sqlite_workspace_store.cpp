@@ -1,8 +1,6 @@
 #include "store/sqlite/sqlite_workspace_store.hpp"
 
-#include <algorithm>
-#include <cstdint>
-#include <limits>
+#include "store/sqlite/page_rows.hpp"
 
 namespace nadoo::store::sqlite {
 
@@ -54,19 +52,12 @@ WorkspaceMemberPage SqliteWorkspaceStore::list_members(const std::string& worksp
   auto rows = connection_.query(
       "SELECT user_id, role, added_at FROM workspace_members WHERE workspace_id = ?1 AND user_id > ?2 "
       "ORDER BY user_id LIMIT ?3");
-  const auto capped = std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max() - 1);
-  rows.bind_text(1, workspace_id)
-      .bind_text(2, after_user_id.value_or(""))
-      // One more than asked tells whether more follow.
-      .bind_integer(3, static_cast<std::int64_t>(capped) + 1);
+  rows.bind_text(1, workspace_id).bind_text(2, after_user_id.value_or(""));
+  const auto page_limit = bind_page_limit(rows, 3, limit);
   WorkspaceMemberPage page;
-  while (rows.next_row()) {
-    if (page.members.size() == capped) {
-      page.has_more = true;
-      break;
-    }
-    page.members.push_back(WorkspaceMember{workspace_id, rows.text(0), rows.optional_text(1), rows.text(2)});
-  }
+  page.has_more = read_page_rows(rows, page_limit, page.members, [&](const Query& row) {
+    return WorkspaceMember{workspace_id, row.text(0), row.optional_text(1), row.text(2)};
+  });
   return page;
 }
 
