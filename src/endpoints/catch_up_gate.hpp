@@ -32,6 +32,9 @@ class CatchUpGate final : public hub::Connection {
   const std::string& resource_id() const override { return connection_->resource_id(); }
   void send(hub::SharedText message, hub::MessageKind kind) override;
   void close(hub::CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
+  void close_after(hub::SharedText last_message, hub::CloseCode code, std::string_view reason) override {
+    connection_->close_after(std::move(last_message), code, reason);
+  }
   hub::EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
   void set_endpoint_state(std::unique_ptr<hub::EndpointState> state) override {
     connection_->set_endpoint_state(std::move(state));

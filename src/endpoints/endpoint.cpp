@@ -25,8 +25,7 @@ hub::SharedText storage_failed_message() {
 }
 
 void close_for_storage_failure(const hub::ConnectionPtr& connection) {
-  connection->send(storage_failed_message());
-  connection->close(hub::CloseCode::internal_error, "Storage unavailable");
+  connection->close_after(storage_failed_message(), hub::CloseCode::internal_error, "Storage unavailable");
 }
 
 }  // namespace nadoo::endpoints

@@ -55,6 +55,14 @@ class Connection {
   virtual void send(SharedText message, MessageKind kind = MessageKind::text) = 0;
   /// Sends what is already queued, then the close frame. Later sends are dropped.
   virtual void close(CloseCode code, std::string_view reason) = 0;
+  /// Like close, with `last_message` (an `error` saying why) right before the
+  /// close frame: no other sender's message comes between them, as it could
+  /// between a send and a close. This default, for connections that nobody
+  /// else sends to, is just that send and close.
+  virtual void close_after(SharedText last_message, CloseCode code, std::string_view reason) {
+    send(std::move(last_message));
+    close(code, reason);
+  }
 
   /// The endpoint's state for this connection; null until it sets one. Only
   /// from the endpoint's callbacks (Endpoint::on_open, on_message, on_close).

@@ -51,11 +51,35 @@ OutboundQueue::Pushed OutboundQueue::push(hub::SharedText payload, Framing frami
     account(1, static_cast<std::ptrdiff_t>(size));
   }
   if (framing == Framing::close) closed_ = close_queued_ = true;
+  append_locked(std::move(payload), framing);
+  return ask_for_flush_locked();
+}
+
+OutboundQueue::Pushed OutboundQueue::push_closing(hub::SharedText last_message,
+                                                  hub::SharedText close_payload) {
+  std::lock_guard guard(lock_);
+  if (close_queued_) return Pushed::after_close;
+  if (last_message && !closed_) {
+    // The last words go in whatever the limit: the connection is closing.
+    const auto size = last_message->size();
+    queued_bytes_ += size;
+    account(1, static_cast<std::ptrdiff_t>(size));
+    append_locked(std::move(last_message), Framing::text);
+  }
+  closed_ = close_queued_ = true;
+  append_locked(std::move(close_payload), Framing::close);
+  return ask_for_flush_locked();
+}
+
+void OutboundQueue::append_locked(hub::SharedText payload, Framing framing) {
   if (head_ >= compact_after_entries && head_ * 2 >= entries_.size()) {
     entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
   entries_.push_back(Entry{std::move(payload), framing});
+}
+
+OutboundQueue::Pushed OutboundQueue::ask_for_flush_locked() {
   return std::exchange(flushing_, true) ? Pushed::queued : Pushed::flush_needed;
 }
 

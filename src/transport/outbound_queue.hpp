@@ -67,6 +67,9 @@ class OutboundQueue {
   /// frames always go in, and a close frame is the last one accepted.
   /// Safe to call from any thread.
   Pushed push(hub::SharedText payload, Framing framing, std::size_t limit_bytes);
+  /// Queues `last_message` (when given) and the close frame together, so
+  /// that no other sender's frame comes between them. Safe from any thread.
+  Pushed push_closing(hub::SharedText last_message, hub::SharedText close_payload);
   /// Fills `buffers` with the next frames, their headers written into
   /// `headers`, skipping what a partial write already sent.
   Gathered gather(WriteBuffers& buffers, Headers& headers) const;
@@ -88,6 +91,9 @@ class OutboundQueue {
     Framing framing;
   };
   void account(std::ptrdiff_t messages, std::ptrdiff_t bytes);
+  void append_locked(hub::SharedText payload, Framing framing);
+  /// After appending: a flush is needed unless one is under way.
+  Pushed ask_for_flush_locked();
 
   hub::ServerMetrics& metrics_;
   mutable util::SpinLock lock_;

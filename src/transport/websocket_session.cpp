@@ -118,9 +118,12 @@ class WebSocketSession final : public hub::Connection,
   }
 
   /// The close frame goes right behind the caller's last message, like a send.
-  void close(CloseCode code, std::string_view reason) override {
-    in_send_order([code, reason = std::string(reason)](WebSocketSession& session) {
-      if (!session.queue(close_frame_payload(static_cast<unsigned>(code), reason), Framing::close)) return;
+  void close(CloseCode code, std::string_view reason) override { close_after(nullptr, code, reason); }
+
+  void close_after(hub::SharedText last_message, CloseCode code, std::string_view reason) override {
+    in_send_order([last_message = std::move(last_message), code,
+                   reason = std::string(reason)](WebSocketSession& session) mutable {
+      if (!session.queue_closing(std::move(last_message), code, reason)) return;
       net::dispatch(session.socket_.get_executor(),
                     [self = session.shared_from_this(), code] { self->begin_closing(code); });
     });
@@ -256,7 +259,7 @@ class WebSocketSession final : public hub::Connection,
     peer_closed_ = true;
     // Answer with the peer's code; what we had queued is not sent after it.
     outbound_.discard_unsent();
-    queue(close_frame_payload(code, {}), Framing::close);
+    queue_closing(nullptr, static_cast<CloseCode>(code), {});
     if (close_frame_sent_) shut_down_socket();
   }
 
@@ -281,7 +284,18 @@ class WebSocketSession final : public hub::Connection,
   /// From any thread: queues a frame, and starts a flush on the strand when
   /// none is under way. False when the frame was not queued.
   bool queue(hub::SharedText payload, Framing framing) {
-    switch (outbound_.push(std::move(payload), framing, context_.config.outbound_queue_limit_bytes)) {
+    return on_pushed(outbound_.push(std::move(payload), framing, context_.config.outbound_queue_limit_bytes));
+  }
+
+  /// Queues `last_message` (when given) and the close frame as one.
+  bool queue_closing(hub::SharedText last_message, CloseCode code, std::string_view reason) {
+    return on_pushed(outbound_.push_closing(std::move(last_message),
+                                            close_frame_payload(static_cast<unsigned>(code), reason)));
+  }
+
+  /// Starts a flush when the queue asks for one; false when nothing was queued.
+  bool on_pushed(OutboundQueue::Pushed pushed) {
+    switch (pushed) {
       case OutboundQueue::Pushed::flush_needed:
         // Posted, not run here: frames queued meanwhile go out in the same write.
         net::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
@@ -357,7 +371,7 @@ class WebSocketSession final : public hub::Connection,
 
   void start_close(CloseCode code, std::string_view reason, bool discard_queued) {
     if (discard_queued) outbound_.discard_unsent();
-    if (queue(close_frame_payload(static_cast<unsigned>(code), reason), Framing::close)) begin_closing(code);
+    if (queue_closing(nullptr, code, reason)) begin_closing(code);
   }
 
   /// Our close frame is queued: the connection is closing from now on.

@@ -97,5 +97,15 @@ TEST(OutboundQueue, gathers_at_most_one_writev_worth_of_frames) {
   EXPECT_EQ(next_write(queue).size(), 3 * OutboundQueue::max_frames_per_write);
 }
 
+TEST(OutboundQueue, last_words_and_the_close_frame_go_in_together_and_ask_for_one_flush) {
+  hub::ServerMetrics metrics;
+  OutboundQueue queue(metrics);
+  EXPECT_EQ(queue.push_closing(hub::make_shared_text("why"), hub::make_shared_text("\x03\xf0")),
+            Pushed::flush_needed);
+  EXPECT_EQ(queue.push(hub::make_shared_text("late"), Framing::text, limit_bytes), Pushed::after_close);
+  EXPECT_EQ(next_write(queue), "\x81\x03why\x88\x02\x03\xf0");
+  EXPECT_EQ(queue.push_closing(nullptr, hub::make_shared_text("")), Pushed::after_close);
+}
+
 }  // namespace
 }  // namespace nadoo::transport

@@ -57,8 +57,8 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
       [connection, gate](store::StoreResult<Found> found) {
         if (!found.ok()) return close_for_storage_failure(connection);
         if (!*found.value) {  // purged between admission and now
-          connection->send(unknown_execution_message(connection->resource_id()));
-          return connection->close(hub::CloseCode::policy_violation, unknown_execution_reason);
+          return connection->close_after(unknown_execution_message(connection->resource_id()),
+                                         hub::CloseCode::policy_violation, unknown_execution_reason);
         }
         const auto& snapshot = **found.value;
         connection->send(protocol::execution_info_message(snapshot.execution));

@@ -68,8 +68,8 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
   // membership again, now that a later removal would find the connection.
   dependencies_.memberships.is_member(workspace_id, user_id, [connection](std::optional<bool> is_member) {
     if (is_member.value_or(false)) return;
-    connection->send(not_a_member_message(connection->resource_id()));
-    connection->close(hub::CloseCode::policy_violation, not_a_member_close_reason);
+    connection->close_after(not_a_member_message(connection->resource_id()), hub::CloseCode::policy_violation,
+                            not_a_member_close_reason);
   });
 }
 

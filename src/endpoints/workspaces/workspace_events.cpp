@@ -18,8 +18,7 @@ void WorkspaceEvents::member_removed(const std::string& workspace_id, const std:
                workspace_id);
   const auto refusal = not_a_member_message(workspace_id);
   for (const auto& connection : connections) {
-    connection->send(refusal);
-    connection->close(hub::CloseCode::policy_violation, not_a_member_close_reason);
+    connection->close_after(refusal, hub::CloseCode::policy_violation, not_a_member_close_reason);
   }
 }
 
