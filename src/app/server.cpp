@@ -34,6 +34,7 @@
 #include "plugin_debug/debug_event_ingest.hpp"
 #include "store/periodic_purge.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "transport/listen_address.hpp"
 #include "transport/listener.hpp"
 #include "util/utc_timestamp.hpp"
 
@@ -63,6 +64,17 @@ std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
   auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db");
   if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
   return store;
+}
+
+std::shared_ptr<transport::Listener> listen(net::io_context& io_context,
+                                            transport::TransportContext& context) {
+  const auto& config = context.config;
+  try {
+    return std::make_shared<transport::Listener>(
+        io_context, transport::listen_endpoint(config.host, config.port), context);
+  } catch (const boost::system::system_error& error) {
+    throw std::runtime_error(transport::bind_failure_message(error.code(), config.host, config.port));
+  }
 }
 
 plugin_debug::IngestLimits plugin_debug_ingest_limits(const config::ServerConfig& config) {
@@ -117,13 +129,11 @@ int run_server(const config::ServerConfig& config) {
        config.workspace_rate_limit_refusals_before_close});
   plugin_debug::DebugEventIngest debug_ingest(io_context.get_executor(), storage, hub,
                                               {config.plugin_debug_max_events_per_execution});
-  // The history goes into the console's outbound queue behind execution_info:
-  // at most half of that queue, so that it never sheds the console by itself.
+  // The history fits in half the console's outbound queue (config::reconcile_limits).
   // A console catching up may hold as much live traffic as the queue.
   endpoints::PluginDebugEndpoint plugin_debug(
       hub, metrics, debug_ingest,
-      {std::min(config.plugin_debug_history_limit_bytes, config.outbound_queue_limit_bytes / 2),
-       config.outbound_queue_limit_bytes});
+      {config.plugin_debug_history_limit_bytes, config.outbound_queue_limit_bytes});
   store::PeriodicPurge execution_purge(
       io_context.get_executor(), storage,
       std::chrono::seconds(config.plugin_execution_purge_interval_seconds), "expired plugin executions",
@@ -156,8 +166,7 @@ int run_server(const config::ServerConfig& config) {
   context.endpoints[static_cast<std::size_t>(EndpointFamily::plugin_debug)] = &plugin_debug;
   context.endpoints[static_cast<std::size_t>(EndpointFamily::echo)] = &echo;
 
-  const net::ip::tcp::endpoint address(net::ip::make_address(config.host), config.port);
-  auto listener = std::make_shared<transport::Listener>(io_context, address, context);
+  const auto listener = listen(io_context, context);
   listener->start();
   keep_alive.start();
   notification_purge.start();

@@ -1,5 +1,7 @@
-// config/ owns the server's options: their defaults (here), and how the
-// command line, a config file and the environment set them (command_line.cpp).
+// config/ owns the server's options: their defaults and reasons (here), their
+// flags, variables and ranges (serve_options.cpp), how the command line, the
+// environment and a config file set them (option_registry.cpp,
+// command_line.cpp), and the limits that bound each other (limit_consistency.cpp).
 #pragma once
 
 #include <cstddef>
@@ -70,7 +72,8 @@ struct ServerConfig {
   /// page (GET), not a longer replay that delays the live ones.
   std::size_t notification_backlog_limit = 100;
   /// The backlog's serialized size; half the default outbound queue, so a
-  /// backlog never closes its connection as a slow consumer.
+  /// backlog never closes its connection as a slow consumer (never more than
+  /// the queue: config::reconcile_limits).
   std::size_t notification_backlog_limit_bytes = 512 * 1024;
   unsigned notification_retention_days = 30;            // read ones: a month to look back on
   unsigned notification_unread_retention_days = 90;     // unread ones: a quarter, for users away that long

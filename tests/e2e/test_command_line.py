@@ -1,12 +1,13 @@
 """The command line: version, help, token minting, options from the
 environment and from a config file."""
 import json
+import socket
 import subprocess
 
 import jwt
 import websockets
 
-from nadoo_server import BINARY, JWT_SECRET, make_token, run
+from nadoo_server import BINARY, JWT_SECRET, http_get, make_token, run
 
 
 def nadoo(*args, env=None):
@@ -69,3 +70,84 @@ def test_bad_public_key_file_fails_at_start_with_a_clear_message(tmp_path):
     result = nadoo("serve", "--port", "0", "--jwt-algorithm", "RS256", "--jwt-public-key-file", str(key_file))
     assert result.returncode == 1
     assert "nadoo-realtime:" in result.stderr
+
+
+def test_serve_version_prints_the_version():
+    result = nadoo("serve", "--version")
+    assert result.returncode == 0 and result.stdout.startswith("nadoo-realtime ")
+
+
+def test_config_file_of_serve_options_through_NADOO_CONFIG_works_for_serve_and_token(tmp_path):
+    config = tmp_path / "f.toml"
+    config.write_text(f'port = 18112\nlog-level = "warn"\njwt-secret = "{JWT_SECRET}"\n')
+    environment = {"NADOO_CONFIG": str(config)}
+    printed = nadoo("serve", "--print-config", env=environment)
+    assert printed.returncode == 0, printed.stderr
+    assert "port = 18112  # config file" in printed.stdout
+    assert 'log-level = "warn"  # config file' in printed.stdout
+    assert JWT_SECRET not in printed.stdout
+    token = nadoo("token", "--sub", "user-7", env=environment)
+    assert token.returncode == 0, token.stderr
+    assert jwt.decode(token.stdout.strip(), JWT_SECRET, algorithms=["HS256"])["sub"] == "user-7"
+
+
+def test_ini_file_with_a_serve_section_starts_the_server(start_server, tmp_path):
+    config = tmp_path / "nadoo.ini"
+    config.write_text("; options of serve\n[serve]\nenable-echo = true\nmax-message-bytes = 100\n")
+    configured = start_server("--config", str(config))
+
+    async def scenario():
+        async with websockets.connect(configured.ws_url("/ws/echo")) as echo:
+            await echo.send("x" * 101)
+            await echo.wait_closed()
+        return echo.close_code
+
+    assert run(scenario()) == 1009
+
+
+def test_host_name_is_resolved(start_server):
+    named = start_server("--host", "localhost")
+    assert named.host == "127.0.0.1"
+
+
+def test_port_in_use_says_so_in_words(tmp_path):
+    with socket.socket() as occupant:
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        port = occupant.getsockname()[1]
+        result = nadoo("serve", "--port", str(port), "--data-dir", str(tmp_path), env={"JWT_SECRET": JWT_SECRET})
+    assert result.returncode == 1
+    assert f"port {port} is in use" in result.stderr, result.stderr
+    assert "boost" not in result.stderr and ".hpp" not in result.stderr
+
+
+def test_bad_environment_value_names_the_variable():
+    result = nadoo("serve", env={"NADOO_PORT": "abc"})
+    assert result.returncode != 0
+    assert "NADOO_PORT" in result.stderr and "--port" in result.stderr, result.stderr
+
+
+def test_api_keys_with_spaces_after_commas_all_work(start_server):
+    configured = start_server(env={"NADOO_API_KEYS": "nai-k1, nai-k2"})
+    for key in ("nai-k1", "nai-k2"):
+        status, _, _ = http_get(configured, "/ws/stats", api_key=key)
+        assert status == 200, key
+
+
+def test_zero_and_contradictory_limits_are_refused_at_start_naming_the_option():
+    zero = nadoo("serve", "--port", "0", "--max-connections", "0")
+    assert zero.returncode != 0 and "--max-connections" in zero.stderr, zero.stderr
+    too_big = nadoo("serve", "--port", "0", "--outbound-queue-limit-bytes", "65536",
+                    "--notification-backlog-limit-bytes", "524288")
+    assert too_big.returncode != 0
+    assert "--notification-backlog-limit-bytes" in too_big.stderr and "--outbound-queue-limit-bytes" in too_big.stderr
+
+
+def test_print_config_masks_every_secret():
+    result = nadoo("serve", "--print-config", "--api-keys", "nai-hidden-key",
+                   env={"JWT_SECRET": "hidden-secret", "OPENAI_API_KEY": "sk-hidden"})
+    assert result.returncode == 0, result.stderr
+    for secret in ("nai-hidden-key", "hidden-secret", "sk-hidden"):
+        assert secret not in result.stdout
+    assert 'api-keys = "********"  # command line' in result.stdout
+    assert 'openai-api-key = "********"  # environment' in result.stdout

@@ -33,8 +33,9 @@ class ScopedEnvironment {
 };
 
 std::string write_config_file(const std::string& content) {
-  const auto path =
-      std::filesystem::temp_directory_path() / ("nadoo-config-test-" + std::to_string(getpid()));
+  static int files_written = 0;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("nadoo-config-test-" + std::to_string(getpid()) + "-" + std::to_string(++files_written));
   std::ofstream(path) << content;
   return path.string();
 }
@@ -135,6 +136,112 @@ TEST(CommandLine, version_prints_and_exits_zero) {
   ASSERT_TRUE(std::holds_alternative<ExitCommand>(command));
   EXPECT_EQ(std::get<ExitCommand>(command).exit_code, 0);
   EXPECT_NE(std::get<ExitCommand>(command).output.find("nadoo-realtime"), std::string::npos);
+}
+
+TEST(CommandLine, serve_version_prints_and_exits_zero) {
+  const auto command = parse({"serve", "--version"});
+  ASSERT_TRUE(std::holds_alternative<ExitCommand>(command));
+  EXPECT_EQ(std::get<ExitCommand>(command).exit_code, 0);
+  EXPECT_NE(std::get<ExitCommand>(command).output.find("nadoo-realtime " NADOO_VERSION), std::string::npos);
+}
+
+/// The exit text of a command that must be refused.
+std::string refusal(std::vector<const char*> arguments) {
+  const auto command = parse(arguments);
+  if (!std::holds_alternative<ExitCommand>(command)) {
+    ADD_FAILURE() << "accepted";
+    return {};
+  }
+  EXPECT_NE(std::get<ExitCommand>(command).exit_code, 0);
+  return std::get<ExitCommand>(command).output;
+}
+
+TEST(CommandLine, config_file_of_serve_options_through_NADOO_CONFIG_serves_both_commands) {
+  const auto file = write_config_file("port = 18112\nlog-level = \"warn\"\njwt_secret = \"from-file\"\n");
+  ScopedEnvironment config("NADOO_CONFIG", file.c_str());
+  const auto served = serve_config({});
+  EXPECT_EQ(served.port, 18112);
+  EXPECT_EQ(served.log_level, "warn");
+  const auto command = parse({"token", "--sub", "user-1"});
+  ASSERT_TRUE(std::holds_alternative<TokenCommand>(command)) << std::get<ExitCommand>(command).output;
+  EXPECT_EQ(std::get<TokenCommand>(command).config.jwt_secret, "from-file");
+  std::filesystem::remove(file);
+}
+
+TEST(CommandLine, ini_serve_section_holds_options_and_other_sections_are_refused) {
+  const auto file = write_config_file("; an INI file\n[serve]\nport = 18113\nenable-echo = true\n");
+  const auto config = serve_config({"--config", file.c_str()});
+  EXPECT_EQ(config.port, 18113);
+  EXPECT_TRUE(config.enable_echo);
+  const auto other = write_config_file("[server]\nport = 1\n");
+  EXPECT_NE(refusal({"serve", "--config", other.c_str()}).find("[server]"), std::string::npos);
+  std::filesystem::remove(file);
+  std::filesystem::remove(other);
+}
+
+TEST(CommandLine, bad_environment_value_names_the_variable) {
+  ScopedEnvironment port("NADOO_PORT", "abc");
+  const auto text = refusal({"serve"});
+  EXPECT_NE(text.find("NADOO_PORT"), std::string::npos) << text;
+  EXPECT_NE(text.find("--port"), std::string::npos) << text;
+}
+
+TEST(CommandLine, bad_secret_is_refused_without_echoing_it) {
+  ScopedEnvironment keys("NADOO_API_KEYS", "nai-secret-one, ,nai-secret-two");
+  const auto text = refusal({"serve"});
+  EXPECT_NE(text.find("NADOO_API_KEYS"), std::string::npos) << text;
+  EXPECT_EQ(text.find("nai-secret"), std::string::npos) << text;
+}
+
+TEST(CommandLine, api_keys_are_trimmed) {
+  ScopedEnvironment keys("NADOO_API_KEYS", "k1, k2 ,k3");
+  EXPECT_EQ(serve_config({}).api_keys, (std::vector<std::string>{"k1", "k2", "k3"}));
+  EXPECT_EQ(serve_config({"--api-keys", " a , b"}).api_keys, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(CommandLine, zero_limits_are_refused_naming_the_option) {
+  for (const char* option :
+       {"--max-connections", "--max-message-bytes", "--outbound-queue-limit-bytes", "--max-http-body-bytes",
+        "--max-http-header-bytes", "--workspace-event-max-bytes", "--notification-title-max-bytes",
+        "--openai-idle-timeout-seconds"}) {
+    EXPECT_NE(refusal({"serve", option, "0"}).find(option), std::string::npos) << option;
+  }
+}
+
+TEST(CommandLine, replay_limit_larger_than_the_outbound_queue_is_refused_when_set) {
+  const auto text = refusal(
+      {"serve", "--outbound-queue-limit-bytes", "262144", "--notification-backlog-limit-bytes", "524288"});
+  EXPECT_NE(text.find("--notification-backlog-limit-bytes"), std::string::npos) << text;
+  EXPECT_NE(text.find("--outbound-queue-limit-bytes"), std::string::npos) << text;
+  EXPECT_NE(refusal({"serve", "--outbound-queue-limit-bytes", "262144", "--plugin-debug-history-limit-bytes",
+                     "200000"})
+                .find("--plugin-debug-history-limit-bytes"),
+            std::string::npos);
+}
+
+TEST(CommandLine, replay_limits_left_at_their_default_fit_a_smaller_outbound_queue) {
+  const auto config = serve_config({"--outbound-queue-limit-bytes", "262144"});
+  EXPECT_EQ(config.notification_backlog_limit_bytes, 262144u);
+  EXPECT_EQ(config.plugin_debug_history_limit_bytes, 131072u);
+  EXPECT_EQ(serve_config({}).notification_backlog_limit_bytes, 512u * 1024);
+}
+
+TEST(CommandLine, print_config_shows_effective_values_and_sources_with_secrets_masked) {
+  const auto file = write_config_file("max-connections = 77\n");
+  ScopedEnvironment secret("JWT_SECRET", "do-not-print-me");
+  ScopedEnvironment port("NADOO_PORT", "8123");
+  const auto command = parse({"serve", "--config", file.c_str(), "--host", "0.0.0.0", "--print-config"});
+  ASSERT_TRUE(std::holds_alternative<ExitCommand>(command));
+  const auto& printed = std::get<ExitCommand>(command);
+  EXPECT_EQ(printed.exit_code, 0);
+  EXPECT_NE(printed.output.find("host = \"0.0.0.0\"  # command line\n"), std::string::npos) << printed.output;
+  EXPECT_NE(printed.output.find("port = 8123  # environment\n"), std::string::npos);
+  EXPECT_NE(printed.output.find("max-connections = 77  # config file\n"), std::string::npos);
+  EXPECT_NE(printed.output.find("idle-timeout-seconds = 60  # default\n"), std::string::npos);
+  EXPECT_NE(printed.output.find("jwt-secret = \"********\"  # environment\n"), std::string::npos);
+  EXPECT_NE(printed.output.find("api-keys = []  # default\n"), std::string::npos);
+  EXPECT_EQ(printed.output.find("do-not-print-me"), std::string::npos);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -1,0 +1,147 @@
+#include "config/option_registry.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace nadoo::config {
+namespace {
+
+/// A config file's section that holds serve's options; the top level does too.
+constexpr std::string_view serve_section = "serve";
+
+std::string_view source_name(OptionSource source) {
+  switch (source) {
+    case OptionSource::command_line:
+      return "command line";
+    case OptionSource::environment:
+      return "environment";
+    case OptionSource::config_file:
+      return "config file";
+    case OptionSource::default_value:
+      break;
+  }
+  return "default";
+}
+
+}  // namespace
+
+CLI::Option* OptionRegistry::add_flag(const std::string& flag, bool& value,
+                                      const std::string& environment_variable, const std::string& help) {
+  return record(app_.add_flag(flag, value, with_environment(help, environment_variable)),
+                environment_variable, Secrecy::plain, [&value] { return toml_value(value); });
+}
+
+/// A TOML basic string: quotes and backslashes escaped, control characters as \uXXXX.
+std::string OptionRegistry::toml_string(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      quoted += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + '"';
+}
+
+std::string OptionRegistry::toml_value(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const auto& item : items) quoted.push_back(toml_string(item));
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+std::string OptionRegistry::with_environment(const std::string& help,
+                                             const std::string& environment_variable) {
+  return fmt::format("{} (env {})", help, environment_variable);
+}
+
+CLI::Option* OptionRegistry::record(CLI::Option* option, const std::string& environment_variable,
+                                    Secrecy secrecy, std::function<std::string()> effective_value) {
+  if (visibility_ == Visibility::hidden) option->group("");
+  declared_.push_back({option, environment_variable, secrecy, std::move(effective_value)});
+  return option;
+}
+
+OptionRegistry::Declared* OptionRegistry::find(std::string_view config_name) {
+  std::string flag = "--" + std::string(config_name);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  const auto found = std::find_if(declared_.begin(), declared_.end(), [&](const Declared& declared) {
+    return declared.option->check_lname(flag.substr(2));
+  });
+  return found == declared_.end() ? nullptr : &*found;
+}
+
+namespace {
+
+/// Gives `option` its value from `origin`; an invalid one is an error that
+/// says where it came from (never the value of a secret).
+void apply_value(CLI::Option& option, std::vector<std::string> inputs, bool secret,
+                 const std::string& origin) {
+  try {
+    option.add_result(std::move(inputs));
+    option.run_callback();
+  } catch (const CLI::ParseError& error) {
+    throw CLI::ValidationError(fmt::format("{} (for {}): {}", origin, option.get_name(),
+                                           secret ? "not a valid value" : error.what()));
+  }
+}
+
+}  // namespace
+
+void OptionRegistry::apply_environment() {
+  for (auto& declared : declared_) {
+    if (declared.option->count() > 0) {
+      declared.source = OptionSource::command_line;
+      continue;
+    }
+    const char* value = std::getenv(declared.environment_variable.c_str());
+    if (!value || !*value) continue;
+    apply_value(*declared.option, {value}, declared.secrecy == Secrecy::secret,
+                "environment variable " + declared.environment_variable);
+    declared.source = OptionSource::environment;
+  }
+}
+
+void OptionRegistry::apply_config_file(const std::string& path) {
+  for (const auto& item : CLI::ConfigTOML().from_file(path)) {
+    // CLI11 marks where a section opens and closes with these names.
+    if (item.name == "++" || item.name == "--") continue;
+    if (!item.parents.empty() && item.parents != std::vector<std::string>{std::string(serve_section)}) {
+      throw CLI::ConversionError(
+          fmt::format("unknown section [{}] in {}: options go at the top or under [{}]",
+                      fmt::join(item.parents, "."), path, serve_section));
+    }
+    auto* declared = find(item.name);
+    if (!declared || item.name == "config")
+      throw CLI::ConversionError("unknown option `" + item.name + "` in " + path);
+    if (declared->option->count() > 0) continue;
+    apply_value(*declared->option, item.inputs, declared->secrecy == Secrecy::secret,
+                fmt::format("`{}` in {}", item.name, path));
+    declared->source = OptionSource::config_file;
+  }
+}
+
+bool OptionRegistry::is_set(std::string_view flag) const {
+  return std::any_of(declared_.begin(), declared_.end(), [&](const Declared& declared) {
+    return declared.option->get_name() == flag && declared.source != OptionSource::default_value;
+  });
+}
+
+std::string OptionRegistry::effective_configuration() const {
+  std::string text;
+  for (const auto& declared : declared_) {
+    auto value = declared.effective_value();
+    // Whether a secret is set is what an operator needs to see; never its value.
+    if (declared.secrecy == Secrecy::secret && value != "\"\"" && value != "[]") value = "\"********\"";
+    text += fmt::format("{} = {}  # {}\n", declared.option->get_lnames().front(), value,
+                        source_name(declared.source));
+  }
+  return text;
+}
+
+}  // namespace nadoo::config
