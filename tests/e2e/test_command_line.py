@@ -1,13 +1,14 @@
 """The command line: version, help, token minting, options from the
 environment and from a config file."""
 import json
+import re
 import socket
 import subprocess
 
 import jwt
 import websockets
 
-from nadoo_server import BINARY, JWT_SECRET, http_get, make_token, run
+from nadoo_server import BINARY, JWT_SECRET, REPO, http_get, make_token, run
 
 
 def nadoo(*args, env=None):
@@ -151,3 +152,25 @@ def test_print_config_masks_every_secret():
         assert secret not in result.stdout
     assert 'api-keys = "********"  # command line' in result.stdout
     assert 'openai-api-key = "********"  # environment' in result.stdout
+
+
+def test_readme_option_table_matches_the_declared_options():
+    """Every option of serve is in the README's table with its variable and
+    default, and the table names no option the server does not have."""
+    readme = (REPO / "README.md").read_text()
+    rows = re.findall(r"^\| `(--[a-z0-9-]+)` \| `([A-Z0-9_]+)` \| *`?([^|`]*?)`? *\|", readme, re.M)
+    documented = {flag: (variable, default) for flag, variable, default in rows}
+    printed = nadoo("serve", "--print-config", env={}).stdout.splitlines()[1:]
+    help_text = nadoo("serve", "--help").stdout
+    declared = set()
+    for line in printed:
+        name, rest = line.split(" = ", 1)
+        flag = "--" + name
+        declared.add(flag)
+        value = rest.rsplit("  # ", 1)[0].strip('"')
+        assert flag in documented, f"{flag} is not in the README's option table"
+        variable, default = documented[flag]
+        assert default.replace("off", "") == ("" if value in ("[]", "false") else value), flag
+        described = re.search(re.escape(flag) + r" .*?\(env ([A-Z0-9_]+)\)", help_text, re.S)
+        assert described and described.group(1) == variable, flag
+    assert set(documented) - declared == {"--config"}
