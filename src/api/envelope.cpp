@@ -1,6 +1,6 @@
 #include "api/envelope.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "util/json_serialize.hpp"
 
 namespace nadoo::api {
 namespace {
@@ -9,7 +9,7 @@ HttpResponse envelope(unsigned status, boost::json::value data, std::string_view
                       std::string_view message) {
   const boost::json::object body{
       {"data", std::move(data)}, {"status", outcome}, {"code", status}, {"message", message}};
-  return HttpResponse{status, "application/json", boost::json::serialize(body)};
+  return HttpResponse{status, "application/json", util::serialize_json(body)};
 }
 
 }  // namespace

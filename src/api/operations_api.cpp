@@ -8,7 +8,8 @@ namespace nadoo::api {
 
 void add_operations_routes(RestRouter& router, const ApiContext& context, const OperationsSources& sources) {
   router.add("GET", "/healthz", [](const HttpRequest&, const PathParameters&, const Respond& respond) {
-    respond(success_response(200, {{"status", "alive"}}));
+    // The version tells which build answers, e.g. while a rolling upgrade runs.
+    respond(success_response(200, {{"status", "alive"}, {"version", NADOO_VERSION}}));
   });
 
   router.add(

@@ -16,6 +16,13 @@ void append(std::string& out, std::string_view name, std::string_view kind, std:
 
 std::string render_prometheus_metrics(const hub::ServerMetrics& m) {
   std::string out;
+  // The Prometheus convention for a build's labels: a gauge that is always 1,
+  // joined onto other series by `version`.
+  fmt::format_to(std::back_inserter(out),
+                 "# HELP nadoo_build_info The running build: its version as a label.\n"
+                 "# TYPE nadoo_build_info gauge\n"
+                 "nadoo_build_info{{version=\"{}\"}} 1\n",
+                 NADOO_VERSION);
   append(out, "nadoo_connections_open", "gauge", "Open WebSocket connections.", m.connections_open);
   append(out, "nadoo_connections_accepted_total", "counter", "WebSocket handshakes completed.",
          m.connections_accepted_total);

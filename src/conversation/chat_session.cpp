@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "conversation/model_request_builder.hpp"
 #include "conversation/stream_events.hpp"
 #include "protocol/server_message.hpp"
+#include "util/json_serialize.hpp"
 #include "util/random_id.hpp"
 
 namespace nadoo::conversation {
@@ -220,7 +220,7 @@ void ChatSession::finish(std::string reason) {
       generation.usage ? generation.usage->total_tokens
                        : estimate_tokens(prompt_characters) + static_cast<int>(generation.delta_ends.size());
   reply.tokens_used = generation.tokens_used;
-  reply.sources_json = boost::json::serialize(generation.sources);
+  reply.sources_json = util::serialize_json(generation.sources);
   reply.finish_reason = reason;
   // The answer is stored before response_end, whatever ended it.
   dependencies_.storage.run(

@@ -1,10 +1,10 @@
 #include "notifications/notification_messages.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "protocol/json_or_null.hpp"
 #include "protocol/server_message.hpp"
+#include "util/json_serialize.hpp"
 
 namespace nadoo::notifications {
 namespace {
@@ -27,7 +27,7 @@ hub::SharedText notification_message(const store::Notification& notification) {
                                     {"id", notification.id},
                                     {"notification", std::move(content)},
                                     {"timestamp", notification.created_at}};
-  return hub::make_shared_text(boost::json::serialize(message));
+  return hub::make_shared_text(util::serialize_json(message));
 }
 
 hub::SharedText notification_read_message(std::string_view id) {

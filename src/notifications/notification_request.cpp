@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 
 #include "util/json_fields.hpp"
+#include "util/json_serialize.hpp"
 
 namespace nadoo::notifications {
 namespace {
@@ -45,7 +45,7 @@ std::optional<std::string> data_object(const boost::json::object& body, const No
   const auto* value = body.if_contains("data");
   if (!value || value->is_null()) return std::nullopt;
   if (!value->is_object()) throw util::FieldError("`data` must be a JSON object");
-  auto text = boost::json::serialize(*value);
+  auto text = util::serialize_json(*value);
   if (text.size() > limits.data_max_bytes) {
     throw util::FieldError(
         fmt::format("`data` is too large ({} bytes; at most {})", text.size(), limits.data_max_bytes));

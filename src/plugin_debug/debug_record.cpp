@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <boost/json/serialize.hpp>
 #include <initializer_list>
 
 #include "plugin_debug/sensitive_values.hpp"
 #include "util/json_fields.hpp"
+#include "util/json_serialize.hpp"
 
 namespace nadoo::plugin_debug {
 namespace {
@@ -141,7 +141,7 @@ DebugRecord normalise_debug_record(std::string_view type, boost::json::object da
   }
   boost::json::value redacted(std::move(data));
   redact_sensitive_values(redacted);
-  record.data_json = boost::json::serialize(redacted);
+  record.data_json = util::serialize_json(redacted);
   if (record.data_json.size() > max_bytes) {
     const auto label = path.empty() ? std::string("record") : path.substr(0, path.size() - 1);
     throw util::FieldError(

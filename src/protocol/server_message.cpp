@@ -1,8 +1,8 @@
 #include "protocol/server_message.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <chrono>
 
+#include "util/json_serialize.hpp"
 #include "util/utc_timestamp.hpp"
 
 namespace nadoo::protocol {
@@ -12,7 +12,7 @@ std::string utc_timestamp_now() { return util::format_utc_timestamp(std::chrono:
 hub::SharedText server_message(std::string_view type, boost::json::object fields) {
   fields["type"] = type;
   fields["timestamp"] = utc_timestamp_now();
-  return hub::make_shared_text(boost::json::serialize(fields));
+  return hub::make_shared_text(util::serialize_json(fields));
 }
 
 hub::SharedText error_message(std::string_view code, std::string_view message) {

@@ -1,10 +1,11 @@
 """The stats document, exact under churn; health, readiness and metrics."""
 import asyncio
 import json
+import subprocess
 
 import websockets
 
-from nadoo_server import API_KEY, add_workspace_member, create_plugin_execution, http_get, make_token, run, stats
+from nadoo_server import API_KEY, BINARY, add_workspace_member, create_plugin_execution, http_get, make_token, run, stats
 
 
 def test_stats_require_an_api_key(server):
@@ -96,6 +97,24 @@ def test_health_and_readiness(server):
     assert json.loads(body)["status"] == "success"
     status, _, body = http_get(server, "/readyz", api_key=None)
     assert status == 200 and json.loads(body)["data"]["broker"] == "ready"
+
+
+def binary_version():
+    """The version the binary says it is: `nadoo-realtime 0.1.0`."""
+    completed = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=10, check=True)
+    return completed.stdout.split()[-1]
+
+
+def test_healthz_names_the_running_version(server):
+    status, _, body = http_get(server, "/healthz", api_key=None)
+    assert status == 200
+    assert json.loads(body)["data"] == {"status": "alive", "version": binary_version()}
+
+
+def test_metrics_carry_the_build_info_gauge_with_the_version(server):
+    _, _, body = http_get(server, "/metrics", api_key=None)
+    assert "# TYPE nadoo_build_info gauge" in body
+    assert f'nadoo_build_info{{version="{binary_version()}"}} 1' in body.splitlines()
 
 
 def test_metrics_are_prometheus_text(server):

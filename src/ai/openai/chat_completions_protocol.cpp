@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "util/json_serialize.hpp"
+
 namespace nadoo::ai::openai {
 namespace json = boost::json;
 
@@ -83,7 +85,7 @@ std::string chat_completions_request_body(const ModelRequest& request) {
       {"stream", true},
       {"stream_options", json::object{{"include_usage", true}}},
   };
-  return json::serialize(body);
+  return util::serialize_json(body);
 }
 
 ParsedChunk parse_chunk(std::string_view data) {

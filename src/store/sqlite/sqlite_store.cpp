@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
-#include <system_error>
 
 #include "knowledge/search_query.hpp"
+#include "store/sqlite/owner_only_files.hpp"
 #include "store/sqlite/page_rows.hpp"
 #include "store/sqlite/schema_migrations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
@@ -326,14 +326,8 @@ class SqliteStore final : public Store {
 }  // namespace
 
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file) {
-  if (database_file.has_parent_path()) {
-    std::error_code error;
-    std::filesystem::create_directories(database_file.parent_path(), error);
-    if (error) {
-      throw StoreError("cannot create the directory of database " + database_file.string() + ": " +
-                       error.message());
-    }
-  }
+  sqlite::create_owner_only_directories(database_file.parent_path());
+  sqlite::restrict_database_files(database_file);
   return std::make_unique<SqliteStore>(database_file);
 }
 

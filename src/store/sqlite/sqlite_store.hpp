@@ -8,8 +8,9 @@
 
 namespace nadoo::store {
 
-/// Opens (creating it and its directory if missing) and migrates the database
-/// at `database_file`. Throws StoreError, saying which file and why, when it
+/// Opens (creating it 0600 and its directory 0700 if missing, tightening an
+/// existing file others may read; sqlite/owner_only_files.hpp) and migrates
+/// the database at `database_file`. Throws StoreError, saying which file and why, when it
 /// cannot be opened, is not a database, or was written by a newer server.
 /// The Store it returns must be used by one thread at a time.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file);
