@@ -1,9 +1,9 @@
 #include "api/notifications_api.hpp"
 
 #include "api/envelope.hpp"
+#include "api/json_body.hpp"
 #include "api/query_parameters.hpp"
 #include "notifications/notification_messages.hpp"
-#include "util/json_fields.hpp"
 
 namespace nadoo::api {
 namespace {
@@ -20,7 +20,7 @@ store::NotificationQuery query_for(const std::string& user_id, const HttpRequest
   store::NotificationQuery query;
   query.user_id = user_id;
   query.unread_only = boolean_parameter(request, "unread", false);
-  query.after_id = id_parameter(request, "after");
+  query.after_id = server_id_parameter(request, "after", "ntf_");
   query.limit = static_cast<std::size_t>(page_size_parameter(request));
   return query;
 }
@@ -34,8 +34,7 @@ void add_notification_routes(RestRouter& router, const ApiContext& context,
       "POST", "/api/v1/notifications",
       [&service, limits, context](const HttpRequest& request, const PathParameters&, const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-        const auto publish =
-            notifications::parse_notification_request(util::JsonFields::parse_object(request.body), limits);
+        const auto publish = notifications::parse_notification_request(json_body(request), limits);
         service.publish(
             publish, [respond, bulk = publish.bulk](std::optional<std::vector<store::Notification>> stored) {
               respond(stored ? accepted(bulk, *stored) : storage_failed());

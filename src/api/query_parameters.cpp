@@ -34,11 +34,28 @@ int page_size_parameter(const HttpRequest& request) {
       integer_query_parameter(request, "limit", 1, max_page_size).value_or(default_page_size));
 }
 
+std::optional<std::string> server_id_parameter(const HttpRequest& request, std::string_view name,
+                                               std::string_view prefix) {
+  // util::random_id's default: 16 random bytes as lower-case hex.
+  constexpr std::size_t random_hex_digits = 32;
+  auto value = request.target.query_value(name);
+  if (!value) return value;
+  const std::string_view text(*value);
+  const bool well_formed =
+      text.size() == prefix.size() + random_hex_digits && text.starts_with(prefix) &&
+      text.find_first_not_of("0123456789abcdef", prefix.size()) == std::string_view::npos;
+  if (!well_formed) {
+    throw util::FieldError(
+        fmt::format("`{}` must be an id from this listing ({}<32 hex digits>)", name, prefix));
+  }
+  return value;
+}
+
 bool boolean_parameter(const HttpRequest& request, std::string_view name, bool absent) {
   const auto text = request.target.query_value(name);
   if (!text) return absent;
-  if (*text == "true" || *text == "1") return true;
-  if (*text == "false" || *text == "0") return false;
+  if (*text == "true") return true;
+  if (*text == "false") return false;
   throw util::FieldError("`" + std::string(name) + "` must be true or false");
 }
 

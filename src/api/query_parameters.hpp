@@ -22,9 +22,14 @@ std::optional<std::int64_t> integer_query_parameter(const HttpRequest& request, 
                                                     std::int64_t min, std::int64_t max);
 /// `name` as an id (util/resource_id.hpp), when present.
 std::optional<std::string> id_parameter(const HttpRequest& request, std::string_view name);
+/// `name` as an id the server made with util::random_id(prefix) (`ntf_…`,
+/// `msg_…`), when present: the cursor of a listing of such ids, so anything
+/// else cannot be a position in it.
+std::optional<std::string> server_id_parameter(const HttpRequest& request, std::string_view name,
+                                               std::string_view prefix);
 /// `limit`: 1 to max_page_size, default_page_size when absent.
 int page_size_parameter(const HttpRequest& request);
-/// `name` as `true`/`false` (also `1`/`0`), `absent` when not given.
+/// `name` as exactly `true` or `false`, `absent` when not given.
 bool boolean_parameter(const HttpRequest& request, std::string_view name, bool absent);
 
 }  // namespace nadoo::api

@@ -1,6 +1,10 @@
 #include "api/rest_router.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "api/envelope.hpp"
 #include "util/json_fields.hpp"
@@ -41,35 +45,64 @@ Match match(const std::vector<std::string>& pattern, const std::vector<std::stri
   return Match::matched;
 }
 
+/// HEAD is answered wherever GET is, by the GET handler; the HTTP session
+/// sends the answer's head without its body.
+bool serves(const std::string& route_method, std::string_view method) {
+  return route_method == method || (method == "HEAD" && route_method == "GET");
+}
+
+void add_allowed(std::vector<std::string_view>& allowed, std::string_view method) {
+  if (std::find(allowed.begin(), allowed.end(), method) == allowed.end()) allowed.push_back(method);
+}
+
 }  // namespace
 
 void RestRouter::add(std::string method, std::string_view pattern, RestHandler handler) {
   routes_.push_back(Route{std::move(method), split_pattern(pattern), std::move(handler)});
 }
 
-void RestRouter::handle(const HttpRequest& request, const Respond& respond) const {
-  bool path_known = false;
-  PathParameters parameters;
+RestRouter::Lookup RestRouter::find(std::string_view method, const transport::RequestTarget& target) const {
+  Lookup found;
+  std::vector<std::string_view> allowed;
   for (const auto& route : routes_) {
-    const auto outcome = match(route.segments, request.target.path_segments, parameters);
+    const auto outcome = match(route.segments, target.path_segments, found.parameters);
     if (outcome == Match::none) continue;
     if (outcome == Match::bad_parameter) {
-      return respond(error_response(400, "Invalid id in path " + request.target.path()));
+      found.refusal = error_response(400, "Invalid id in path " + target.path());
+      return found;
     }
-    path_known = true;
-    if (route.method != request.method) continue;
-    try {
-      return route.handler(request, parameters, respond);
-    } catch (const util::FieldError& error) {
-      return respond(error_response(400, error.what()));
-    } catch (const std::exception& error) {
-      spdlog::error("{} {} failed: {}", request.method, request.target.path(), error.what());
-      return respond(error_response(500, "Internal error"));
+    if (serves(route.method, method)) {
+      found.route = &route;
+      return found;
     }
+    add_allowed(allowed, route.method);
+    if (route.method == "GET") add_allowed(allowed, "HEAD");
   }
-  if (path_known)
-    return respond(error_response(405, request.method + " is not allowed on " + request.target.path()));
-  respond(error_response(404, "No such resource: " + request.target.path()));
+  if (allowed.empty()) {
+    found.refusal = error_response(404, "No such resource: " + target.path());
+    return found;
+  }
+  found.refusal = error_response(405, std::string(method) + " is not allowed on " + target.path());
+  found.refusal->headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
+  return found;
+}
+
+std::optional<HttpResponse> RestRouter::refusal(std::string_view method,
+                                                const transport::RequestTarget& target) const {
+  return find(method, target).refusal;
+}
+
+void RestRouter::handle(const HttpRequest& request, const Respond& respond) const {
+  auto found = find(request.method, request.target);
+  if (found.refusal) return respond(std::move(*found.refusal));
+  try {
+    found.route->handler(request, found.parameters, respond);
+  } catch (const util::FieldError& error) {
+    respond(error_response(400, error.what()));
+  } catch (const std::exception& error) {
+    spdlog::error("{} {} failed: {}", request.method, request.target.path(), error.what());
+    respond(error_response(500, "Internal error"));
+  }
 }
 
 }  // namespace nadoo::api

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -38,6 +40,11 @@ api::HttpRequest to_api_request(const Request& request, RequestTarget target) {
   return converted;
 }
 
+/// HTTP/1.0 clients know no 100 Continue; RFC 9110 has servers ignore it there.
+bool expects_continue(const http::request_header<>& header) {
+  return header.version() >= 11 && beast::iequals(header[http::field::expect], "100-continue");
+}
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(net::ip::tcp::socket socket, TransportContext& context)
@@ -46,20 +53,74 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void read_request() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(context_.config.max_http_header_bytes));
+    // Checked against Content-Length with the header, so an oversized body
+    // is refused before it is read (and before any 100 Continue).
     parser_->body_limit(context_.config.max_http_body_bytes);
+    head_request_ = false;
     stream_.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
-    http::async_read(
+    http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+        [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
   }
 
  private:
-  void on_read(beast::error_code error) {
+  void on_header(beast::error_code error) {
+    if (error) return on_read_failed(error);
+    head_request_ = parser_->get().method() == http::verb::head;
+    if (parser_->is_done()) return on_read();
+    if (expects_continue(parser_->get())) return answer_expectation();
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       if (error) return self->on_read_failed(error);
+                       self->on_read();
+                     });
+  }
+
+  /// `Expect: 100-continue` (RFC 9110 §10.1.1): the client holds its body
+  /// until it gets a 100 (curl for bodies over 1 KiB, about a second). A
+  /// request refused whatever its body (no route, wrong method, bad id; a
+  /// body over the limit failed in the header already) gets its answer now,
+  /// without the 100, and the connection closes as the body may still come.
+  void answer_expectation() {
+    const auto target = parse_request_target(parser_->get().target());
+    if (!target) return refuse(400, "Malformed request target");
+    if (auto refusal = context_.http_api.refusal(parser_->get().method_string(), *target)) {
+      return refuse(*refusal);
+    }
+    static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(stream_, net::buffer(continue_line.data(), continue_line.size()),
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       if (error) return self->close();
+                       self->read_body();
+                     });
+  }
+
+  void on_read_failed(beast::error_code error) {
     if (error == http::error::end_of_stream || error == beast::error::timeout) return close();
     if (error == http::error::body_limit) return refuse(413, "Request body too large");
-    if (error == http::error::header_limit) return refuse(431, "Request header too large");
-    if (error) return refuse(400, "Malformed HTTP request");
+    if (error == http::error::header_limit) {
+      return request_line_overflows() ? refuse(414, "Request target too long")
+                                      : refuse(431, "Request header too large");
+    }
+    refuse(400, "Malformed HTTP request");
+  }
 
+  /// Beast reports one header_limit for the whole head. When the request
+  /// line alone does not fit in --max-http-header-bytes, the target is what
+  /// is too long (414 URI Too Long); otherwise the header fields are (431).
+  /// The parser consumes nothing of an incomplete head, so the buffer holds
+  /// the request from its first byte.
+  bool request_line_overflows() const {
+    const std::string_view buffered(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const auto limit = context_.config.max_http_header_bytes;
+    return buffered.size() >= limit && buffered.substr(0, limit).find('\n') == std::string_view::npos;
+  }
+
+  void on_read() {
     auto request = parser_->release();
     auto target = parse_request_target(request.target());
     if (!target) return refuse(400, "Malformed request target");
@@ -109,11 +170,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     message->keep_alive(keep_alive_);
     message->prepare_payload();
     stream_.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message](beast::error_code error, std::size_t) {
-                        if (error || !self->keep_alive_) return self->close();
-                        self->read_request();
-                      });
+    auto written = [self = shared_from_this(), message](beast::error_code error, std::size_t) {
+      if (error || !self->keep_alive_) return self->close();
+      self->read_request();
+    };
+    if (!head_request_) return http::async_write(stream_, *message, std::move(written));
+    // HEAD: the GET answer's head, Content-Length included, without its body.
+    auto head = std::make_shared<http::response_serializer<http::string_body>>(*message);
+    http::async_write_header(
+        stream_, *head, [head, written = std::move(written)](beast::error_code error, std::size_t bytes) {
+          written(error, bytes);
+        });
   }
 
   void close() {
@@ -127,6 +194,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   TransportContext& context_;
   bool keep_alive_ = false;
+  bool head_request_ = false;  // the answer goes without its body
 };
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace nadoo::util {
 inline constexpr std::size_t max_resource_id_length = 128;
 
 /// Ids of sessions, users, workspaces, executions, applications, chats:
-/// 1–128 characters of [A-Za-z0-9._~:@+-], safe in paths, logs and keys.
+/// 1–128 characters of [A-Za-z0-9._~:@+-], neither `.` nor `..`, safe in
+/// paths, logs and keys.
 bool is_valid_resource_id(std::string_view id);
 
 }  // namespace nadoo::util
