@@ -60,14 +60,24 @@ struct Admission {
 class Endpoint {
  public:
   using AdmissionDone = std::function<void(Admission)>;
+  /// Tells the transport that the connection's greeting (the contract's first
+  /// message, and what must precede every reply, such as the notifications
+  /// backlog) is queued. Until then the transport reads nothing from the
+  /// client, so no inbound message is handled and no reply (pong, error,
+  /// relay…) can overtake the greeting. Callable from any thread; calls after
+  /// the first, or after the connection closed, do nothing. An endpoint that
+  /// closes instead of greeting simply never calls it.
+  using FirstMessageSent = std::function<void()>;
 
   virtual ~Endpoint() = default;
 
   /// Decides whether a connection whose WebSocket handshake completed may
   /// stay. `done` may be called later and from any thread (storage lookups).
   virtual void admit(const AdmissionRequest& request, AdmissionDone done) = 0;
-  /// The connection is admitted: send the first message, join rooms.
-  virtual void on_open(const hub::ConnectionPtr& connection) = 0;
+  /// The connection is admitted: send the first message, join rooms, then
+  /// call `first_message_sent` (here or later, e.g. after a storage read).
+  virtual void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) = 0;
+  /// One client message, in arrival order; never before `first_message_sent`.
   virtual void on_message(const hub::ConnectionPtr& connection, std::string_view message,
                           hub::MessageKind kind) = 0;
   /// The connection is closing (either side) or lost; called once, after on_open.

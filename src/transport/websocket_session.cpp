@@ -181,14 +181,26 @@ class WebSocketSession final : public hub::Connection,
     state_ = State::open;
     spdlog::info("connect id={} user={} path={}/{}", id_, user_id_, endpoints::family_name(route_.family),
                  route_.resource_id);
-    endpoint_.on_open(shared_from_this());
+    endpoint_.on_open(shared_from_this(), [weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        net::dispatch(self->socket_.get_executor(), [self] { self->on_first_message_sent(); });
+      }
+    });
     opened_.store(true, std::memory_order_release);
     // Shutdown sets `stopping` before it lists the hub's connections; one that
     // registered after that list sees the flag here and closes itself.
     if (context_.stopping.load()) start_close(CloseCode::going_away, "Server shutdown", false);
-    // Read only now: a message sent right after the handshake must reach an
-    // open endpoint, not be dropped during admission.
-    if (!reading_) wait_readable();
+  }
+
+  /// The endpoint's first message is queued: only now is the client read.
+  /// Whatever it sent meanwhile waits in the socket (the kernel's receive
+  /// buffer, then TCP flow control stops the client), so every reply follows
+  /// the first message, messages are handled in arrival order, and a client
+  /// that floods before it is greeted costs no memory of ours. A connection
+  /// that closed instead of greeting reads only for the close handshake and
+  /// acts on nothing it reads (on_message).
+  void on_first_message_sent() {
+    if (state_ == State::open && !reading_) wait_readable();
   }
 
   // Reading ------------------------------------------------------------------

@@ -18,7 +18,7 @@ void ChatEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
   done(require_token_ ? policy_.require_token(request) : policy_.allow_guest(request));
 }
 
-void ChatEndpoint::on_open(const hub::ConnectionPtr& connection) {
+void ChatEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) {
   const auto& session_id = connection->resource_id();
   hub_.add(connection, {connection->user_id(), session_id});
   // The session adds it to the room (after replaying an answer in progress).
@@ -28,6 +28,7 @@ void ChatEndpoint::on_open(const hub::ConnectionPtr& connection) {
   chat_service_.session(session_id)->join(connection);
   connection->send(
       server_message("connected", {{"session_id", session_id}, {"user_id", connection->user_id()}}));
+  first_message_sent();
 }
 
 void ChatEndpoint::on_close(const hub::ConnectionPtr& connection) {

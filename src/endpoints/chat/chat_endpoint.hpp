@@ -21,7 +21,7 @@ class ChatEndpoint final : public JsonEndpoint {
         require_token_(require_token) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
-  void on_open(const hub::ConnectionPtr& connection) override;
+  void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override;
   void on_close(const hub::ConnectionPtr& connection) override;
 
  protected:

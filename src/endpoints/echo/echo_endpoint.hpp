@@ -13,7 +13,11 @@ class EchoEndpoint final : public Endpoint {
   explicit EchoEndpoint(hub::Hub& hub) : hub_(hub) {}
 
   void admit(const AdmissionRequest&, AdmissionDone done) override { done(Admission::admit({})); }
-  void on_open(const hub::ConnectionPtr& connection) override { hub_.add(connection, {}); }
+  /// Echo has no first message: the client is heard at once.
+  void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override {
+    hub_.add(connection, {});
+    first_message_sent();
+  }
   void on_message(const hub::ConnectionPtr& connection, std::string_view message,
                   hub::MessageKind kind) override {
     connection->send(hub::make_shared_text(std::string(message)), kind);

@@ -15,7 +15,8 @@ void NotificationsEndpoint::admit(const AdmissionRequest& request, AdmissionDone
   done(policy_.require_token_of_path_user(request));
 }
 
-void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection) {
+void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection,
+                                    FirstMessageSent first_message_sent) {
   const auto& user_id = connection->user_id();
   hub_.add(connection, {user_id, {}});
   // In the room before the backlog is read: a notification stored after the
@@ -23,15 +24,21 @@ void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection) {
   auto gate = std::make_shared<CatchUpGate>(connection, held_bytes_limit_);
   hub_.join(gate, hub::user_room(user_id));
   connection->send(server_message("connected", {{"user_id", user_id}}));
+  // The client is heard once the backlog is out: an ack's answer or a pong
+  // never comes between `connected` and the backlog.
   service_.read_backlog(user_id, backlog_.max_notifications,
-                        [this, connection, gate](store::StoreResult<store::NotificationPage> backlog) {
-                          send_backlog(connection, *gate, backlog);
+                        [this, connection, gate, first_message_sent = std::move(first_message_sent)](
+                            store::StoreResult<store::NotificationPage> backlog) {
+                          if (send_backlog(connection, *gate, backlog)) first_message_sent();
                         });
 }
 
-void NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
+bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
                                          const store::StoreResult<store::NotificationPage>& backlog) {
-  if (!backlog.ok()) return close_for_storage_failure(connection);
+  if (!backlog.ok()) {
+    close_for_storage_failure(connection);
+    return false;
+  }
   std::unordered_set<std::string> sent_ids;
   std::string last_sent_id;
   std::size_t sent_bytes = 0;
@@ -54,6 +61,7 @@ void NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, C
     const auto id = notifications::notification_id_of(payload);
     return !id || !sent_ids.contains(*id);
   });
+  return true;
 }
 
 void NotificationsEndpoint::on_close(const hub::ConnectionPtr& connection) { hub_.remove(connection->id()); }

@@ -27,7 +27,7 @@ class NotificationsEndpoint final : public JsonEndpoint {
         held_bytes_limit_(held_bytes_limit) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
-  void on_open(const hub::ConnectionPtr& connection) override;
+  void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override;
   void on_close(const hub::ConnectionPtr& connection) override;
 
  protected:
@@ -35,7 +35,8 @@ class NotificationsEndpoint final : public JsonEndpoint {
                        const boost::json::object& message) override;
 
  private:
-  void send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
+  /// False when storage failed and the connection is closing.
+  bool send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
                     const store::StoreResult<store::NotificationPage>& backlog);
   void on_ack(const hub::ConnectionPtr& connection, const boost::json::object& message);
 

@@ -35,7 +35,7 @@ void PluginDebugEndpoint::admit(const AdmissionRequest& request, AdmissionDone d
       });
 }
 
-void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
+void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) {
   const auto& execution_id = connection->resource_id();
   hub_.add(connection, {});
   // Joined through the gate before the history is read: an event stored
@@ -54,7 +54,8 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
         return ConsoleSnapshot{std::move(*execution),
                                executions.recent_events(execution_id, history_limit_bytes)};
       },
-      [connection, gate](store::StoreResult<Found> found) {
+      [connection, gate,
+       first_message_sent = std::move(first_message_sent)](store::StoreResult<Found> found) {
         if (!found.ok()) return close_for_storage_failure(connection);
         if (!*found.value) {  // purged between admission and now
           return connection->close_after(unknown_execution_message(connection->resource_id()),
@@ -69,6 +70,9 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection) {
           const auto sequence = protocol::debug_event_sequence(payload);
           return !sequence || *sequence > last_sequence;
         });
+        // Only now is the client heard: its `ping` is answered after
+        // `execution_info` and the history, never before.
+        first_message_sent();
       });
 }
 

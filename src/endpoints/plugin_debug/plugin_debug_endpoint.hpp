@@ -27,7 +27,7 @@ class PluginDebugEndpoint final : public JsonEndpoint {
       : JsonEndpoint(metrics), hub_(hub), ingest_(ingest), limits_(limits) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
-  void on_open(const hub::ConnectionPtr& connection) override;
+  void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override;
   void on_message(const hub::ConnectionPtr& connection, std::string_view message,
                   hub::MessageKind kind) override;
   void on_close(const hub::ConnectionPtr& connection) override;

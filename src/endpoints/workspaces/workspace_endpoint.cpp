@@ -40,7 +40,7 @@ void WorkspaceEndpoint::admit(const AdmissionRequest& request, AdmissionDone don
       });
 }
 
-void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
+void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) {
   const auto& workspace_id = connection->resource_id();
   const auto& user_id = connection->user_id();
   const auto room = hub::workspace_room(workspace_id);
@@ -62,15 +62,18 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection) {
   // Still first: what others publish to the room reaches this connection
   // through its strand, which runs this handler now.
   connection->send(workspace_connected_message(workspace_id, user_id, arrival.online_users));
-  if (!arrival.removal_may_have_raced) return;
+  if (!arrival.removal_may_have_raced) return first_message_sent();
   spdlog::info("workspace {}: {} was removed recently; reading the membership again", workspace_id, user_id);
   // The user was removed while this connection was being admitted: read the
   // membership again, now that a later removal would find the connection.
-  dependencies_.memberships.is_member(workspace_id, user_id, [connection](std::optional<bool> is_member) {
-    if (is_member.value_or(false)) return;
-    connection->close_after(not_a_member_message(connection->resource_id()), hub::CloseCode::policy_violation,
-                            not_a_member_close_reason);
-  });
+  // Its messages wait for the answer, so a removed user relays nothing.
+  dependencies_.memberships.is_member(
+      workspace_id, user_id,
+      [connection, first_message_sent = std::move(first_message_sent)](std::optional<bool> is_member) {
+        if (is_member.value_or(false)) return first_message_sent();
+        connection->close_after(not_a_member_message(connection->resource_id()),
+                                hub::CloseCode::policy_violation, not_a_member_close_reason);
+      });
 }
 
 void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) {

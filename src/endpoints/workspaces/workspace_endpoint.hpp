@@ -34,7 +34,7 @@ class WorkspaceEndpoint final : public JsonEndpoint {
       : JsonEndpoint(dependencies.metrics), dependencies_(dependencies), rate_limit_(rate_limit) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
-  void on_open(const hub::ConnectionPtr& connection) override;
+  void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override;
   void on_close(const hub::ConnectionPtr& connection) override;
 
  protected:
