@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -150,8 +151,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     auto token = target.query_value("token");
     if (!token) token = bearer_token(request);
+    // A client may send frames right behind its request; they were read with it.
     start_websocket_session(stream_.release_socket(), rfc6455::switching_protocols_response(key),
-                            std::get<WebSocketRoute>(route), std::move(token), context_);
+                            std::get<WebSocketRoute>(route), std::move(token),
+                            beast::buffers_to_string(buffer_.data()), context_);
   }
 
   void refuse(unsigned status, std::string_view message) { refuse(api::error_response(status, message)); }

@@ -80,7 +80,8 @@ class WebSocketSession final : public hub::Connection,
                  endpoints::family_name(route_.family), route_.resource_id, close_code_);
   }
 
-  void start(std::string handshake_response, std::optional<std::string> token) {
+  void start(std::string handshake_response, std::optional<std::string> token, std::string pipelined_bytes) {
+    pipelined_bytes_ = std::move(pipelined_bytes);
     auto& metrics = context_.metrics;
     metrics.connections_accepted_total.fetch_add(1, std::memory_order_relaxed);
     const auto open = metrics.connections_open.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -200,10 +201,21 @@ class WebSocketSession final : public hub::Connection,
   /// that closed instead of greeting reads only for the close handshake and
   /// acts on nothing it reads (on_message).
   void on_first_message_sent() {
-    if (state_ == State::open && !reading_) wait_readable();
+    if (state_ == State::open && !reading_) start_reading();
   }
 
   // Reading ------------------------------------------------------------------
+
+  /// Reads what the client sent right behind its upgrade request (which the
+  /// HTTP session read with it), then waits on the socket.
+  void start_reading() {
+    if (!pipelined_bytes_.empty()) {
+      auto bytes = std::exchange(pipelined_bytes_, {});
+      reader_.consume(bytes);
+      if (!handle_frames()) return;
+    }
+    wait_readable();
+  }
 
   /// Waits for bytes without holding a buffer; they are read into the
   /// thread's buffer once they are there.
@@ -393,7 +405,7 @@ class WebSocketSession final : public hub::Connection,
     if (peer_closed_) return;  // nothing to wait for
     arm_close_deadline();
     // The peer's answering close frame ends the handshake: read for it.
-    if (!reading_) wait_readable();
+    if (!reading_) start_reading();
   }
 
   /// A peer that stopped reading never lets the close frame out, and one
@@ -437,6 +449,8 @@ class WebSocketSession final : public hub::Connection,
   State state_ = State::admitting;
   unsigned close_code_ = 0;
   bool reading_ = false;
+  /// Bytes the client sent behind its upgrade request, not yet read.
+  std::string pipelined_bytes_;
   std::atomic<bool> opened_{false};                 // on_open has returned
   std::atomic<std::uint32_t> sends_via_strand_{0};  // posted sends not yet queued
   bool close_frame_sent_ = false;
@@ -446,9 +460,10 @@ class WebSocketSession final : public hub::Connection,
 }  // namespace
 
 void start_websocket_session(tcp::socket socket, std::string handshake_response, WebSocketRoute route,
-                             std::optional<std::string> token, TransportContext& context) {
+                             std::optional<std::string> token, std::string pipelined_bytes,
+                             TransportContext& context) {
   std::make_shared<WebSocketSession>(std::move(socket), std::move(route), context)
-      ->start(std::move(handshake_response), std::move(token));
+      ->start(std::move(handshake_response), std::move(token), std::move(pipelined_bytes));
 }
 
 }  // namespace nadoo::transport

@@ -9,7 +9,9 @@ OPCODE_TEXT, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG = 0x1, 0x8, 0x9, 0xA
 
 
 class RawWebSocket:
-    def __init__(self, host, port, path, timeout=10):
+    def __init__(self, host, port, path, timeout=10, frames_with_request=()):
+        """`frames_with_request`: (opcode, payload) frames sent in the same
+        write as the upgrade request, before the 101 could arrive."""
         self.sock = socket.create_connection((host, port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(
@@ -17,6 +19,7 @@ class RawWebSocket:
                 f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
                 f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
             ).encode()
+            + b"".join(self.frame_bytes(opcode, payload) for opcode, payload in frames_with_request)
         )
         self.buffer = b""
         while b"\r\n\r\n" not in self.buffer:

@@ -129,3 +129,23 @@ def test_echo_without_first_message_answers_at_once(server):
             assert [ws.read_frame(), ws.read_frame()] == [PLAIN_PING, NOT_JSON]
         finally:
             ws.close()
+
+
+def test_frames_sent_in_the_same_write_as_the_upgrade_request_are_read_after_the_first_message(server):
+    """A client that does not wait for the 101 (RFC 6455 says it should)
+    loses nothing: its frames are answered, after the first message."""
+    execution_id = "exec-pipelined-frames"
+    create_plugin_execution(server, execution_id)
+    for _ in range(RACES):
+        echo = RawWebSocket(server.host, server.port, "/ws/echo", timeout=SOCKET_TIMEOUT_SECONDS,
+                            frames_with_request=[PLAIN_PING, NOT_JSON])
+        console = RawWebSocket(server.host, server.port, f"/api/v1/ws/plugin/debug/{execution_id}",
+                               timeout=SOCKET_TIMEOUT_SECONDS, frames_with_request=[PLAIN_PING, JSON_PING])
+        try:
+            assert [echo.read_frame(), echo.read_frame()] == [PLAIN_PING, NOT_JSON]
+            first_type = json.loads(console.read_frame()[1])["type"]
+            assert first_type == "execution_info"
+            assert [reply_of(*console.read_frame()), reply_of(*console.read_frame())] == ["text:pong", "pong"]
+        finally:
+            echo.close()
+            console.close()
