@@ -94,6 +94,22 @@ def test_port_flag_reaches_the_server_and_the_banner(started, tmp_path):
     assert http_status(f"http://127.0.0.1:{port}/ws/stats", api_key) == 200
 
 
+def test_host_and_seed_file_flags_reach_the_server(started, tmp_path):
+    port = free_port()
+    data_dir = tmp_path / "seeded"
+    started.append(data_dir)
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"applications": [{"id": "app-own-seed", "name": "Own", "provider": "builtin"}]}')
+    result = scripts_run("--host", "127.0.0.2", "--port", str(port), "--data-dir", str(data_dir),
+                         "--seed-file", str(seed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert CHAT_URL.search(result.stdout).groups() == ("127.0.0.2", str(port))
+    api_key = (data_dir / ".dev-api-key").read_text().strip()
+    base = f"http://127.0.0.2:{port}/api/v1/applications"
+    assert http_status(f"{base}/app-own-seed", api_key) == 200
+    assert http_status(f"{base}/app-uuid-123", api_key) == 404  # the demo data is not loaded over it
+
+
 def test_config_file_sets_address_data_dir_and_secrets(started, tmp_path):
     port = free_port()
     data_dir = tmp_path / "from-file"
