@@ -41,7 +41,7 @@ store::MessageQuery query_for(const std::string& user_id, const HttpRequest& req
   store::MessageQuery query;
   query.user_id = user_id;
   query.chat_id = id_parameter(request, "chat_id");
-  query.after_message_id = server_id_parameter(request, "after", "msg_");
+  query.after_message_id = server_id_parameter(request, "after", store::message_id_prefix);
   query.limit = page_size_parameter(request);
   return query;
 }

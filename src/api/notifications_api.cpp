@@ -20,7 +20,7 @@ store::NotificationQuery query_for(const std::string& user_id, const HttpRequest
   store::NotificationQuery query;
   query.user_id = user_id;
   query.unread_only = boolean_parameter(request, "unread", false);
-  query.after_id = server_id_parameter(request, "after", "ntf_");
+  query.after_id = server_id_parameter(request, "after", store::notification_id_prefix);
   query.limit = static_cast<std::size_t>(page_size_parameter(request));
   return query;
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "util/json_fields.hpp"
+#include "util/random_id.hpp"
 #include "util/resource_id.hpp"
 
 namespace nadoo::api {
@@ -36,15 +37,9 @@ int page_size_parameter(const HttpRequest& request) {
 
 std::optional<std::string> server_id_parameter(const HttpRequest& request, std::string_view name,
                                                std::string_view prefix) {
-  // util::random_id's default: 16 random bytes as lower-case hex.
-  constexpr std::size_t random_hex_digits = 32;
   auto value = request.target.query_value(name);
   if (!value) return value;
-  const std::string_view text(*value);
-  const bool well_formed =
-      text.size() == prefix.size() + random_hex_digits && text.starts_with(prefix) &&
-      text.find_first_not_of("0123456789abcdef", prefix.size()) == std::string_view::npos;
-  if (!well_formed) {
+  if (!util::is_random_id(*value, prefix)) {
     throw util::FieldError(
         fmt::format("`{}` must be an id from this listing ({}<32 hex digits>)", name, prefix));
   }

@@ -88,7 +88,7 @@ void ChatSession::stop() {
 void ChatSession::start(PendingRequest pending) {
   auto& generation = active_.emplace();
   generation.number = ++generations_started_;
-  generation.message_id = util::random_id("msg_");
+  generation.message_id = util::random_id(store::message_id_prefix);
   generation.request = std::move(pending.request);
   generation.requester = pending.sender;
   generation.started_at = std::chrono::steady_clock::now();

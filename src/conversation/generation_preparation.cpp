@@ -25,7 +25,7 @@ Preparation prepare_generation(store::Store& store, const ChatRequest& request,
   prepared.history = store.recent_messages(chat_id, settings.history_budget_characters);
 
   store::ChatMessage user_message;
-  user_message.id = util::random_id("msg_");
+  user_message.id = util::random_id(store::message_id_prefix);
   user_message.chat_id = chat_id;
   user_message.session_id = request.session_id;
   user_message.role = "user";

@@ -12,7 +12,7 @@ void NotificationService::publish(const NotificationRequest& request, Published 
   const auto created_at = protocol::utc_timestamp_now();
   for (const auto& user_id : request.user_ids) {
     const auto& content = request.content;
-    notifications.push_back(store::Notification{util::random_id("ntf_"), user_id, content.title, content.body,
+    notifications.push_back(store::Notification{util::random_id(store::notification_id_prefix), user_id, content.title, content.body,
                                                 content.action_url, content.data_json, created_at,
                                                 std::nullopt});
   }

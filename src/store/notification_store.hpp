@@ -5,11 +5,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nadoo::store {
 
 /// One notification for one user, as stored and as listed.
+/// Prefix of the ids the server gives notifications (util::random_id).
+inline constexpr std::string_view notification_id_prefix = "ntf_";
+
 struct Notification {
   std::string id;  // `ntf_<32 hex>`, made by the server
   std::string user_id;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nadoo::store {
@@ -33,6 +34,9 @@ struct Chat {
   std::string user_id;
   std::string created_at;  // ISO-8601 UTC
 };
+
+/// Prefix of the ids the server gives chat messages (util::random_id).
+inline constexpr std::string_view message_id_prefix = "msg_";
 
 struct ChatMessage {
   std::string id;

@@ -21,4 +21,9 @@ std::string random_id(std::string_view prefix, std::size_t random_bytes) {
   return id;
 }
 
+bool is_random_id(std::string_view id, std::string_view prefix, std::size_t random_bytes) {
+  return id.size() == prefix.size() + 2 * random_bytes && id.starts_with(prefix) &&
+         id.find_first_not_of("0123456789abcdef", prefix.size()) == std::string_view::npos;
+}
+
 }  // namespace nadoo::util
