@@ -182,7 +182,7 @@ void declare_serve_options(OptionRegistry& registry, ServerConfig& config, Visib
   registry
       .add("--handshake-timeout-seconds", config.handshake_timeout_seconds, "NADOO_HANDSHAKE_TIMEOUT_SECONDS",
            "time allowed for the HTTP request, the upgrade and the close handshake")
-      ->check(CLI::Range(1u, 3600u));
+      ->check(timeout_seconds);
   registry
       .add("--shutdown-grace-seconds", config.shutdown_grace_seconds, "NADOO_SHUTDOWN_GRACE_SECONDS",
            "on SIGTERM, time for close frames to reach peers before exit")

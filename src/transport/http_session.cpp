@@ -102,6 +102,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void on_read_failed(beast::error_code error) {
     if (error == http::error::end_of_stream || error == beast::error::timeout) return close();
+    // A HEAD refused by its head (a Content-Length over the limit) is still
+    // answered without a body: the request line, parsed first, says HEAD.
+    head_request_ = parser_->get().method() == http::verb::head;
     if (error == http::error::body_limit) return refuse(413, "Request body too large");
     if (error == http::error::header_limit) {
       return request_line_overflows() ? refuse(414, "Request target too long")
@@ -161,6 +164,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void refuse(const api::HttpResponse& response) {
     keep_alive_ = false;
+    linger_on_close_ = true;
     write_response(response);
   }
 
@@ -174,6 +178,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     message->prepare_payload();
     stream_.expires_after(std::chrono::seconds(context_.config.handshake_timeout_seconds));
     auto written = [self = shared_from_this(), message](beast::error_code error, std::size_t) {
+      if (!error && self->linger_on_close_) return self->close_lingering();
       if (error || !self->keep_alive_) return self->close();
       self->read_request();
     };
@@ -192,12 +197,42 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.close();
   }
 
+  /// After a refusal the client may still be sending (a body refused by its
+  /// Content-Length, the rest of an overlong head). Closing a socket with
+  /// unread bytes makes the kernel send a reset, and a client that is still
+  /// writing then loses the answer (Python's sendall, curl without Expect):
+  /// so our side is shut first and what still comes is read and dropped,
+  /// until the client closes or lingering_close_time has passed.
+  void close_lingering() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(lingering_close_time);
+    drain();
+  }
+
+  void drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(drain_read_bytes),
+                            [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+                              if (error) return self->stream_.close();  // the client's end, or time is up
+                              self->buffer_.commit(bytes);
+                              self->drain();
+                            });
+  }
+
+  /// Long enough for a client on any network to finish sending what it had
+  /// started and read the answer; short enough that refused clients cost
+  /// nothing lasting (nginx lingers 5 s per read, 30 s at most).
+  static constexpr auto lingering_close_time = std::chrono::seconds(2);
+  static constexpr std::size_t drain_read_bytes = 16 * 1024;
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   TransportContext& context_;
   bool keep_alive_ = false;
-  bool head_request_ = false;  // the answer goes without its body
+  bool head_request_ = false;     // the answer goes without its body
+  bool linger_on_close_ = false;  // a refusal: the client may still be sending
 };
 
 }  // namespace

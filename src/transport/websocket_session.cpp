@@ -182,9 +182,11 @@ class WebSocketSession final : public hub::Connection,
     state_ = State::open;
     spdlog::info("connect id={} user={} path={}/{}", id_, user_id_, endpoints::family_name(route_.family),
                  route_.resource_id);
+    // Posted, never run inline: reading (and so on_message, on_close for a
+    // close frame that came with the request) starts after on_open returns.
     endpoint_.on_open(shared_from_this(), [weak = weak_from_this()] {
       if (auto self = weak.lock()) {
-        net::dispatch(self->socket_.get_executor(), [self] { self->on_first_message_sent(); });
+        net::post(self->socket_.get_executor(), [self] { self->on_first_message_sent(); });
       }
     });
     opened_.store(true, std::memory_order_release);
@@ -211,8 +213,12 @@ class WebSocketSession final : public hub::Connection,
   void start_reading() {
     if (!pipelined_bytes_.empty()) {
       auto bytes = std::exchange(pipelined_bytes_, {});
+      reading_ = true;  // as in on_readable: a close started by these frames must not start a read
       reader_.consume(bytes);
-      if (!handle_frames()) return;
+      if (!handle_frames()) {
+        reading_ = false;
+        return;
+      }
     }
     wait_readable();
   }

@@ -135,10 +135,11 @@ def test_api_keys_with_spaces_after_commas_all_work(start_server):
         assert status == 200, key
 
 
-def test_zero_and_contradictory_limits_are_refused_at_start_naming_the_option():
-    zero = nadoo("serve", "--port", "0", "--max-connections", "0")
+def test_zero_and_contradictory_limits_are_refused_at_start_naming_the_option(tmp_path):
+    # A data directory of its own: were the refusal to regress, a server would start and write there.
+    zero = nadoo("serve", "--port", "0", "--data-dir", str(tmp_path), "--max-connections", "0")
     assert zero.returncode != 0 and "--max-connections" in zero.stderr, zero.stderr
-    too_big = nadoo("serve", "--port", "0", "--outbound-queue-limit-bytes", "65536",
+    too_big = nadoo("serve", "--port", "0", "--data-dir", str(tmp_path), "--outbound-queue-limit-bytes", "65536",
                     "--notification-backlog-limit-bytes", "524288")
     assert too_big.returncode != 0
     assert "--notification-backlog-limit-bytes" in too_big.stderr and "--outbound-queue-limit-bytes" in too_big.stderr

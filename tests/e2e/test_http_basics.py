@@ -166,6 +166,34 @@ def test_body_without_expect_is_read_as_before(server):
     assert status == 200, reply
 
 
+# Refusals while the client is still sending -----------------------------------
+
+# Far more than the kernel buffers of both ends hold on loopback, so the
+# client is still writing when the answer comes.
+UNREAD_BODY_BYTES = 32 * 1024 * 1024
+
+
+def test_body_refused_by_its_length_reaches_a_client_that_sends_it_anyway(raw):
+    """The server drains what still comes after a refusal instead of closing
+    with unread bytes (which sends a reset that destroys the answer)."""
+    connection = raw()
+    connection.send_head("PUT", "/api/v1/applications/app-huge", [f"X-API-Key: {API_KEY}",
+                                                                  f"Content-Length: {UNREAD_BODY_BYTES}"])
+    connection.sock.sendall(b"x" * UNREAD_BODY_BYTES)  # a reset would fail this (ECONNRESET / EPIPE)
+    status, headers, body = connection.read_response()
+    assert status == 413, body
+    assert headers["connection"] == "close"
+
+
+def test_head_refused_by_its_length_is_answered_without_a_body(raw):
+    connection = raw()
+    connection.send_head("HEAD", "/healthz", [f"Content-Length: {UNREAD_BODY_BYTES}"])
+    status, headers, _ = connection.read_response(head_request=True)
+    assert status == 413 and int(headers["content-length"]) > 0
+    with pytest.raises(ConnectionError):  # the connection ends without a body
+        connection.read_exactly(1)
+
+
 # 414 / 431 -------------------------------------------------------------------
 
 def test_target_longer_than_the_header_limit_is_414(raw):

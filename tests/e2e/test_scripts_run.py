@@ -31,20 +31,37 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def newcomer_environment():
+    """The environment without the server's variables, as on a fresh machine."""
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith("NADOO_") and key not in ("JWT_SECRET", "JWT_ALGORITHM", "OPENAI_API_KEY")}
+
+
 def scripts_run(*args, env=None):
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith("NADOO_") and key not in ("JWT_SECRET", "OPENAI_API_KEY")}
+    environment = newcomer_environment()
     environment.update(env or {})
     return subprocess.run([str(REPO / "scripts" / "run"), "--background", *args], cwd=REPO, env=environment,
                           capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_SECONDS)
 
 
-def stop_server(data_dir):
-    """SIGTERM to the server scripts/run started from `data_dir`; waits until it has exited."""
+def running_server_pid(data_dir):
+    """The pid of a server scripts/run started from `data_dir` that still runs, else None."""
     pid_file = data_dir / "server.pid"
     if not pid_file.exists():
-        return
+        return None
     pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def stop_server(data_dir):
+    """SIGTERM to the server scripts/run started from `data_dir`; waits until it has exited."""
+    pid = running_server_pid(data_dir)
+    if pid is None:
+        return
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -138,6 +155,12 @@ def test_existing_data_dir_keeps_its_mode_and_environment_sets_the_port(started,
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o755
 
 
+def test_help_is_the_servers_help(tmp_path):
+    result = scripts_run("--help")
+    assert result.returncode == 0, result.stderr
+    assert "--print-config" in result.stdout and "NADOO_PORT" in result.stdout
+
+
 def test_bad_option_stops_scripts_run_with_the_servers_message(tmp_path):
     result = scripts_run("--max-connections", "0", "--data-dir", str(tmp_path / "unused"))
     assert result.returncode != 0
@@ -160,14 +183,18 @@ def quick_start_commands():
 
 
 def test_readme_quick_start_runs_as_written():
+    data_dir = REPO / "data"
+    # Never touch a developer's own server: the quick start's port and data directory must be free.
+    if running_server_pid(data_dir) is not None:
+        pytest.skip("a server started by scripts/run from data/ is running on this machine")
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", 8000)) == 0:
             pytest.skip("port 8000, which the quick start uses, is taken on this machine")
-    data_dir = REPO / "data"
     existed = data_dir.exists()
     try:
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", quick_start_commands()], cwd=REPO,
-                                capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_SECONDS)
+                                env=newcomer_environment(), capture_output=True, text=True,
+                                timeout=SCRIPT_TIMEOUT_SECONDS)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Connected: {'session_id': 'session-abc-123', 'user_id': 'user-123'" in result.stdout
         assert "q4-report.md" in result.stdout and "Tokens used:" in result.stdout
