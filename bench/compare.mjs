@@ -42,7 +42,12 @@ const workloads = {
     deadline_seconds: 120,
     // The generator has one core too and may saturate first: what the server
     // delivers per second of its own CPU is its one-core capacity either way.
-    columns: [['deliveries_per_server_cpu_second', 'deliveries per server CPU-second']],
+    // The server's write calls over the deliveries (perf, when it works here)
+    // show a slow path at once: about one per delivery is a send() per frame.
+    columns: [['deliveries_per_server_cpu_second', 'deliveries per server CPU-second', 0],
+      ['server_write_syscalls_per_delivery', 'server write syscalls per delivery', 4],
+      ['server_bytes_per_write_syscall', 'bytes per write syscall', 0]],
+    count_server_syscalls: true,
   },
   fanout_at_80: {
     unit: 'ms delivery latency p99 at 80 % of our peak fan-out rate',
@@ -98,6 +103,13 @@ if (requested_workloads.includes('fanout_at_80') && !requested_workloads.include
 }
 // A workload none of the chosen servers implements (chat without nadoo-realtime) is left out.
 const chosen_workloads = requested_workloads.filter((workload) => servers.some((server) => applies(workload, server)));
+
+/** Whether `perf stat` can count syscall tracepoints here (root, or a permissive perf_event_paranoid). */
+function perf_counts_syscalls() {
+  const probe = spawnSync('perf', ['stat', '-x,', '-e', 'syscalls:sys_enter_write', 'true'], { encoding: 'utf8', timeout: 10000 });
+  return probe.status === 0 && /^\d+,,syscalls:sys_enter_write/m.test(probe.stderr ?? '');
+}
+const syscalls_counted = perf_counts_syscalls();
 
 const jwt_secret = randomBytes(32).toString('hex');
 const api_key = `nai-bench-${randomBytes(16).toString('hex')}`;
@@ -155,7 +167,8 @@ async function run_one(workload, server) {
     const workspace_workload = (spec.generator_workload ?? workload) !== 'chat';
     const generator = ['taskset', '-c', '0', 'build/nadoo-bench', spec.generator_workload ?? workload, '--port', String(port),
       '--server-pid', String(child.pid), '--deadline-seconds', String(spec.deadline_seconds), ...args.map(String),
-      ...(server === 'nadoo-realtime' && workspace_workload ? ['--membership'] : []), '--out', out];
+      ...(server === 'nadoo-realtime' && workspace_workload ? ['--membership'] : []),
+      ...(spec.count_server_syscalls && syscalls_counted ? ['--count-server-syscalls'] : []), '--out', out];
     const result = spawnSync(generator[0], generator.slice(1), {
       env: { ...process.env, BENCH_JWT_SECRET: jwt_secret, BENCH_API_KEY: api_key },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -230,9 +243,19 @@ for (const workload of chosen_workloads) {
     markdown += `| ${server} | ${value === null ? '—' : round2(value).toLocaleString('en-US')} | ` +
       `${server === 'nadoo-realtime' || ratio === null ? '—' : round2(ratio)} | ${round2(figure('server_cpu_percent')) ?? '—'} | ` +
       `${round2(figure('generator_cpu_percent')) ?? '—'} | ${round2(p99) ?? '—'} |` +
-      columns.map(([name]) => ` ${figure(name) === null ? '—' : Math.round(figure(name)).toLocaleString('en-US')} |`).join('') +
+      columns.map(([name, , digits]) => ` ${figure(name) === null ? '—' : figure(name).toLocaleString('en-US', { maximumFractionDigits: digits ?? 0 })} |`).join('') +
       ` ${results.map((r) => r.report.status).join(', ')} |\n`;
-    for (const [name] of columns) (entry[name] ??= {})[server] = round2(figure(name));
+    for (const [name, , digits] of columns) {
+      const value = figure(name);
+      (entry[name] ??= {})[server] = value === null ? null : Number(value.toFixed(Math.max(2, digits ?? 0)));
+    }
+  }
+  if (spec.count_server_syscalls) {
+    markdown += syscalls_counted
+      ? '\nWrite syscalls: the server\'s `write`, `writev`, `sendmsg` and `sendto` calls from the first event sent to the last ' +
+        'delivery (`perf stat` on the syscalls tracepoints, switched on and off through its control FIFO); bytes per call ' +
+        'are the delivered frames\' bytes over them.\n'
+      : '\nWrite syscalls: not counted (`perf stat -e syscalls:sys_enter_write` does not work here: needs perf and root).\n';
   }
   const example = runs[workload]['nadoo-realtime']?.[0] ?? Object.values(runs[workload])[0][0];
   markdown += `\nGenerator: \`BENCH_JWT_SECRET=<random> BENCH_API_KEY=<random> ${example.generator_command.replace(/--server-pid \d+/, '--server-pid <pid>').replace(/--out \S+/, '--out <tmp>')}\`\n`;

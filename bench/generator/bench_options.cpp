@@ -63,6 +63,8 @@ std::string refusal(const BenchOptions& options) {
   }
   if (options.jwt_secret.empty()) return "BENCH_JWT_SECRET must be set (the tokens' HS256 secret)";
   if (options.membership && options.api_key.empty()) return "--membership needs BENCH_API_KEY";
+  if (options.count_server_syscalls && (options.workload != Workload::fanout || options.server_pid == 0))
+    return "--count-server-syscalls is for fanout, with --server-pid";
   return "";
 }
 
@@ -151,6 +153,9 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
       ->capture_default_str();
   app.add_option("--server-pid", options.server_pid, "server process for RSS and CPU figures")
       ->check(CLI::PositiveNumber);
+  app.add_flag(
+      "--count-server-syscalls", options.count_server_syscalls,
+      "fanout: count the server's write/writev/sendmsg/sendto calls over the deliveries (perf, root)");
   app.add_flag("--membership", options.membership,
                "make every user a member first (PUT /api/v1/workspaces/{id}/members/{user}); ours only");
   app.add_option("--membership-in-flight", options.membership_in_flight, "membership requests in flight")

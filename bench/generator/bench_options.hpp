@@ -38,7 +38,8 @@ struct BenchOptions {
   double hold_seconds = 2;        // idle: how long the connections stay idle before the reading
   double deadline_seconds = 120;  // the whole run, membership and closing included
   int server_pid = 0;             // 0: no server figures
-  bool membership = false;        // make every user a member through the REST API first
+  bool count_server_syscalls = false;  // fanout: perf stat the server's write calls over the deliveries
+  bool membership = false;             // make every user a member through the REST API first
   std::size_t membership_in_flight = 64;
   std::string out_path;
   std::string jwt_secret;  // BENCH_JWT_SECRET; never printed

@@ -14,6 +14,7 @@
 #include "monotonic_clock.hpp"
 #include "per_thread_latest.hpp"
 #include "proc_readings.hpp"
+#include "server_syscall_count.hpp"
 #include "workload_run.hpp"
 #include "workloads.hpp"
 
@@ -24,7 +25,8 @@ constexpr std::string_view publisher_id = "publisher";
 
 /// What the receivers record; each I/O thread writes only its own slots.
 struct Deliveries {
-  explicit Deliveries(unsigned threads) : latencies(threads), last_delivery_us(threads) {}
+  explicit Deliveries(unsigned threads)
+      : latencies(threads), last_delivery_us(threads), frame_bytes(threads) {}
 
   /// The receive path: no JSON parse, no allocation once the buffers are grown.
   void observe(std::string_view message, unsigned thread_index) {
@@ -32,14 +34,31 @@ struct Deliveries {
       const std::uint64_t now_us = monotonic_microseconds();
       latencies.record(thread_index, now_us - *sent_us);
       last_delivery_us.note(thread_index, now_us);
+      frame_bytes[thread_index].bytes += unmasked_frame_bytes(message.size());
       delivered.add();
     } else if (is_fanout_warmup(message)) {
       warmed_up.add();
     }
   }
 
+  /// What the server wrote for a text message of `payload` bytes.
+  static std::uint64_t unmasked_frame_bytes(std::size_t payload) {
+    return payload + (payload < 126 ? 2 : payload < 65536 ? 4 : 10);
+  }
+
+  std::uint64_t frame_bytes_total() const {
+    std::uint64_t total = 0;
+    for (const auto& slot : frame_bytes) total += slot.bytes;
+    return total;
+  }
+
   LatencySamples latencies;
   PerThreadLatest last_delivery_us;
+  /// Bytes of the delivered frames, header included; read once the threads stopped.
+  struct alignas(64) FrameBytes {
+    std::uint64_t bytes = 0;
+  };
+  std::vector<FrameBytes> frame_bytes;
   CompletionCounter delivered;
   CompletionCounter warmed_up;
 };
@@ -143,14 +162,18 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     return run.await(deliveries.warmed_up, options.members, "warming up");
   }();
 
+  std::optional<ServerSyscallCount> syscalls;  // over the delivery span only
   if (ready) {
     const auto rss_before_kib = resident_kib(options.server_pid);
+    if (options.count_server_syscalls) syscalls.emplace(options.server_pid);
+    if (syscalls) syscalls->start();  // acknowledged: counting before the first event
     const CpuSpan cpu_span(options.server_pid);
     boost::asio::co_spawn(publisher->get_executor(),
                           publish(publisher, options.events, options.rate_events_per_second, publication),
                           boost::asio::detached);
     const bool all_delivered = run.await(deliveries.delivered, deliveries_expected, "delivering");
     cpu_span.add_figures(figures);
+    if (syscalls) syscalls->stop();
     // What one core of the server delivers, whichever side was saturated:
     // with a generator on a single core too, it may be the generator.
     const auto server_cpu_seconds = cpu_span.server_cpu_seconds_used();
@@ -176,6 +199,11 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   figures["deliveries_expected"] = deliveries_expected;
   figures["deliveries"] = deliveries.delivered.count();
   add_percentiles_ms(figures, "latency_ms", deliveries.latencies.sorted(), {0.5, 0.99, 0.999});
+  if (syscalls) {
+    // The deliveries and their bytes as counted: inside the span (or short of it, at a deadline).
+    syscalls->add_figures(figures, deliveries.delivered.count(), deliveries.frame_bytes_total());
+    if (!syscalls->failure().empty()) run.report.problems.push_back("syscall count: " + syscalls->failure());
+  }
   run.add_close_figures(held.closes());
   return std::move(run.report);
 }

@@ -84,6 +84,32 @@ def test_chat_direct_streams_every_token_without_the_server(server):
     assert figures["upstream_answers_completed"] == 3
 
 
+def perf_counts_syscalls():
+    try:
+        probe = subprocess.run(["perf", "stat", "-x,", "-e", "syscalls:sys_enter_write", "true"],
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0 and ",,syscalls:sys_enter_write" in probe.stderr
+
+
+@pytest.mark.skipif(not perf_counts_syscalls(), reason="perf cannot count syscall tracepoints here (needs root)")
+def test_fanout_counts_the_servers_write_syscalls_over_the_deliveries(server):
+    figures = run_workload(server, "fanout", "--members", "10", "--events", "20", "--count-server-syscalls",
+                           "--workspace", "ws-smoke-syscalls")
+    assert figures["deliveries"] == 200
+    # Every delivery left the server in some write call; fewer calls than deliveries is coalescing.
+    assert 0 < figures["server_write_syscalls"] <= 200 + 11
+    assert figures["server_write_syscalls"] == sum(figures["server_write_syscalls_by_call"].values())
+    assert figures["server_bytes_per_write_syscall"] > 0
+
+
+def test_syscall_counting_needs_fanout_and_a_server_pid():
+    completed = run_bench("idle", "--port", "1", "--count-server-syscalls")
+    assert completed.returncode == 64
+    assert "--count-server-syscalls" in completed.stderr
+
+
 def test_more_sockets_than_one_process_may_hold_are_refused():
     completed = run_bench("idle", "--port", "1", "--connections", "19901")
     assert completed.returncode == 64
