@@ -1,7 +1,9 @@
 // fanout: M members of one workspace connected, one more member publishing
 // `document_updated` events at full speed (each write awaited: the socket's
 // own backpressure) or at --rate; every member times each delivery against
-// the send time carried in the event.
+// the send time carried in the event. The publisher has an I/O thread of its
+// own, apart from the receivers', so that a burst of deliveries never holds
+// up the next event (its pace timer is not queued behind their reads).
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -111,10 +113,14 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   run.report.settings["members"] = options.members;
   run.report.settings["events"] = options.events;
   run.report.settings["rate"] = options.rate_events_per_second;
+  run.report.settings["publisher_thread"] = "own";  // apart from the receivers' --threads
   auto& figures = run.report.figures;
   const std::size_t deliveries_expected = options.members * options.events;
 
-  IoThreads threads(options.threads);  // first: stopped before the rest goes
+  // First: stopped before the rest goes. The receivers' --threads, and one
+  // more for the publisher alone.
+  IoThreads threads(options.threads);
+  IoThreads publishing(1);
   std::vector<Membership> users;
   for (std::size_t n = 0; n < options.members; ++n) {
     users.push_back({options.fanout_workspace, "member-" + std::to_string(n)});
@@ -130,6 +136,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     deliveries.observe(message, thread_index);
   };
   HeldConnections held(options.threads);
+  HeldConnections publisher_held(publishing.size());
   ConnectionDialer members(threads, {options.target, std::move(member_paths), options.handshakes_in_flight},
                            [&](std::shared_ptr<BenchConnection> connection,
                                unsigned thread_index) -> boost::asio::awaitable<void> {
@@ -137,11 +144,11 @@ WorkloadReport run_fanout(const BenchOptions& options) {
                              co_return;
                            });
   std::shared_ptr<BenchConnection> publisher;
-  ConnectionDialer publisher_dialer(threads, {options.target, {publisher_path}, 1},
+  ConnectionDialer publisher_dialer(publishing, {options.target, {publisher_path}, 1},
                                     [&](std::shared_ptr<BenchConnection> connection,
                                         unsigned thread_index) -> boost::asio::awaitable<void> {
                                       publisher = connection;
-                                      held.hold(thread_index, std::move(connection), {});
+                                      publisher_held.hold(thread_index, std::move(connection), {});
                                       co_return;
                                     });
   Publication publication;
@@ -192,9 +199,11 @@ WorkloadReport run_fanout(const BenchOptions& options) {
           options.events / ((publication.ended_us - publication.started_us) / 1e6);
       if (!publication.failure.empty()) run.report.problems.push_back(publication.failure);
       run.close_held(held, threads);
+      run.close_held(publisher_held, publishing);
     }
   }
   threads.stop();
+  publishing.stop();
   add_connect_figures(members, run.report);
   figures["deliveries_expected"] = deliveries_expected;
   figures["deliveries"] = deliveries.delivered.count();
@@ -204,7 +213,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     syscalls->add_figures(figures, deliveries.delivered.count(), deliveries.frame_bytes_total());
     if (!syscalls->failure().empty()) run.report.problems.push_back("syscall count: " + syscalls->failure());
   }
-  run.add_close_figures(held.closes());
+  run.add_close_figures({&held.closes(), &publisher_held.closes()});
   return std::move(run.report);
 }
 

@@ -60,12 +60,16 @@ void WorkloadRun::close_held(HeldConnections& held, IoThreads& threads) {
   }
 }
 
-void WorkloadRun::add_close_figures(const CloseTally& closes) {
-  report.figures["clean_closes"] = closes.clean.load();
-  report.figures["unclean_closes"] = closes.unclean.load();
-  if (closes.unclean.load() > 0) {
-    report.problems.push_back(std::to_string(closes.unclean.load()) + " closes were not clean");
+void WorkloadRun::add_close_figures(std::initializer_list<const CloseTally*> tallies) {
+  std::size_t clean = 0;
+  std::size_t unclean = 0;
+  for (const CloseTally* tally : tallies) {
+    clean += tally->clean.load();
+    unclean += tally->unclean.load();
   }
+  report.figures["clean_closes"] = clean;
+  report.figures["unclean_closes"] = unclean;
+  if (unclean > 0) report.problems.push_back(std::to_string(unclean) + " closes were not clean");
 }
 
 boost::json::value figure_or_null(const std::optional<std::int64_t>& reading) {

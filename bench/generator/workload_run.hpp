@@ -4,6 +4,7 @@
 // connect figures.
 
 #include <chrono>
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,10 @@ struct WorkloadRun {
   /// with 1000 by the deadline.
   void close_held(HeldConnections& held, IoThreads& threads);
 
-  /// clean_closes and unclean_closes; any unclean close is a problem.
-  void add_close_figures(const CloseTally& closes);
+  /// clean_closes and unclean_closes, summed over `tallies` (a workload may
+  /// hold connections on separate threads); any unclean close is a problem.
+  void add_close_figures(std::initializer_list<const CloseTally*> tallies);
+  void add_close_figures(const CloseTally& closes) { add_close_figures({&closes}); }
 
   const BenchOptions& options;
   const std::chrono::steady_clock::time_point deadline;
