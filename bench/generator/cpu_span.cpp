@@ -4,21 +4,38 @@
 
 #include <cmath>
 
-#include "proc_readings.hpp"
-
 namespace nadoo::bench {
+namespace {
+
+double tenths(double percent) { return std::round(percent * 10) / 10; }
+
+}  // namespace
+
 boost::json::value percent_of(std::optional<double> before, std::optional<double> after, double seconds) {
   if (!before || !after || seconds <= 0) return nullptr;
-  return std::round((*after - *before) / seconds * 1000) / 10;
+  return tenths((*after - *before) / seconds * 100);
 }
 
-CpuSpan::CpuSpan(int server_pid)
+CpuSpan::CpuSpan(int server_pid, std::vector<int> generator_workers)
     : server_pid_(server_pid),
+      generator_pids_(std::move(generator_workers)),
       started_(std::chrono::steady_clock::now()),
       server_cpu_seconds_(process_cpu_seconds(server_pid)),
-      server_waited_seconds_(process_runqueue_wait_seconds(server_pid)),
-      own_cpu_seconds_(own_cpu_seconds()),
-      own_waited_seconds_(process_runqueue_wait_seconds(getpid())) {}
+      server_waited_seconds_(process_runqueue_wait_seconds(server_pid)) {
+  generator_pids_.insert(generator_pids_.begin(), getpid());
+  generator_seconds_ = generator_scheduled_seconds();
+}
+
+std::optional<ScheduledSeconds> CpuSpan::generator_scheduled_seconds() const {
+  ScheduledSeconds total;
+  for (const int pid : generator_pids_) {
+    const auto seconds = process_scheduled_seconds(pid);
+    if (!seconds) return std::nullopt;
+    total.on_core += seconds->on_core;
+    total.waiting += seconds->waiting;
+  }
+  return total;
+}
 
 void CpuSpan::add_figures(boost::json::object& figures, std::optional<double> seconds) const {
   const double span_seconds =
@@ -27,9 +44,22 @@ void CpuSpan::add_figures(boost::json::object& figures, std::optional<double> se
       percent_of(server_cpu_seconds_, process_cpu_seconds(server_pid_), span_seconds);
   figures["server_runqueue_wait_percent"] =
       percent_of(server_waited_seconds_, process_runqueue_wait_seconds(server_pid_), span_seconds);
-  figures["generator_cpu_percent"] = percent_of(own_cpu_seconds_, own_cpu_seconds(), span_seconds);
+
+  const auto generator_now = generator_scheduled_seconds();
+  const unsigned cores = allowed_cores(generator_pids_);
+  figures["generator_cores"] = cores;
+  for (const char* name : {"generator_cpu_percent", "generator_runqueue_wait_percent",
+                           "generator_cpu_percent_of_its_cores", "generator_bound"}) {
+    figures[name] = nullptr;  // unless read below
+  }
+  if (!generator_seconds_ || !generator_now || span_seconds <= 0) return;
+  const double on_core_percent = (generator_now->on_core - generator_seconds_->on_core) / span_seconds * 100;
+  figures["generator_cpu_percent"] = tenths(on_core_percent);
   figures["generator_runqueue_wait_percent"] =
-      percent_of(own_waited_seconds_, process_runqueue_wait_seconds(getpid()), span_seconds);
+      tenths((generator_now->waiting - generator_seconds_->waiting) / span_seconds * 100);
+  if (cores == 0) return;
+  figures["generator_cpu_percent_of_its_cores"] = tenths(on_core_percent / cores);
+  figures["generator_bound"] = on_core_percent / cores > generator_bound_percent;
 }
 
 std::optional<double> CpuSpan::server_cpu_seconds_used() const {

@@ -1,6 +1,6 @@
 #include "proc_readings.hpp"
 
-#include <sys/resource.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -38,27 +38,40 @@ std::optional<double> process_cpu_seconds(int pid) {
   return static_cast<double>(user_ticks + system_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::optional<double> process_runqueue_wait_seconds(int pid) {
+std::optional<ScheduledSeconds> process_scheduled_seconds(int pid) {
   if (pid <= 0) return std::nullopt;
   std::error_code error;
   std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", error);
   if (error) return std::nullopt;
-  double waited_seconds = 0;
+  ScheduledSeconds seconds;
   for (const auto& task : tasks) {
     // schedstat: time on a core, time waiting on a run queue (both ns), timeslices.
     std::ifstream schedstat(task.path() / "schedstat");
     long long running_ns = 0;
     long long waiting_ns = 0;
-    if (schedstat >> running_ns >> waiting_ns) waited_seconds += waiting_ns / 1e9;
+    if (schedstat >> running_ns >> waiting_ns) {
+      seconds.on_core += running_ns / 1e9;
+      seconds.waiting += waiting_ns / 1e9;
+    }
   }
-  return waited_seconds;
+  return seconds;
 }
 
-double own_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& time) { return time.tv_sec + time.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+std::optional<double> process_runqueue_wait_seconds(int pid) {
+  const auto seconds = process_scheduled_seconds(pid);
+  if (!seconds) return std::nullopt;
+  return seconds->waiting;
+}
+
+unsigned allowed_cores(const std::vector<int>& pids) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  for (const int pid : pids) {
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    if (sched_getaffinity(pid, sizeof mask, &mask) == 0) CPU_OR(&allowed, &allowed, &mask);
+  }
+  return static_cast<unsigned>(CPU_COUNT(&allowed));
 }
 
 boost::json::object tcp_socket_statistics() {

@@ -50,6 +50,7 @@ def test_connect_counts_every_handshake_and_close(server):
     figures = run_workload(server, "connect", "--connections", "20", "--in-flight", "4", "--threads", "2")
     assert figures["connected"] == figures["clean_closes"] == 20
     assert figures["connect_ms_p99"] is not None
+    assert isinstance(figures["generator_bound"], bool)
 
 
 def test_fanout_delivers_every_event_to_every_member(server, tmp_path):
@@ -59,6 +60,10 @@ def test_fanout_delivers_every_event_to_every_member(server, tmp_path):
     assert figures["deliveries"] == figures["deliveries_expected"] == 200
     assert figures["latency_ms_p999"] is not None
     assert figures["clean_closes"] == 11  # the members and the publisher
+    # Whether the generator was the limit is always said, never its timing.
+    assert isinstance(figures["generator_bound"], bool)
+    assert figures["generator_cores"] >= 1
+    assert figures["generator_cpu_percent_of_its_cores"] is not None
     assert json.loads(out.read_text())["figures"]["deliveries"] == 200
 
 
