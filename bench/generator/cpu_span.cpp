@@ -58,8 +58,10 @@ void CpuSpan::add_figures(boost::json::object& figures, std::optional<double> se
   figures["generator_runqueue_wait_percent"] =
       tenths((generator_now->waiting - generator_seconds_->waiting) / span_seconds * 100);
   if (cores == 0) return;
-  figures["generator_cpu_percent_of_its_cores"] = tenths(on_core_percent / cores);
-  figures["generator_bound"] = on_core_percent / cores > generator_bound_percent;
+  // Decided on the figure as reported, so that a reader sees the two agree.
+  const double percent_of_cores = tenths(on_core_percent / cores);
+  figures["generator_cpu_percent_of_its_cores"] = percent_of_cores;
+  figures["generator_bound"] = percent_of_cores > generator_bound_percent;
 }
 
 std::optional<double> CpuSpan::server_cpu_seconds_used() const {
