@@ -193,6 +193,12 @@ const median = (values) => {
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
 };
 const round2 = (value) => (value === null ? null : Number(value.toFixed(2)));
+/**
+ * The rounds of `results` whose generator was above 90 % of the cores it may
+ * use (nadoo-bench's `generator_bound`): such a figure is partly the
+ * generator's own, so it is shown raw and nothing is ranked by it.
+ */
+const generator_bound_rounds = (results) => (results ?? []).filter((r) => r.report.figures.generator_bound === true).length;
 
 const started = Date.now();
 const runs = {}; // workload -> server -> [result]
@@ -221,9 +227,11 @@ for (const workload of chosen_workloads) {
   const entry = { unit: spec.unit, higher_is_better: spec.higher_is_better, servers: {}, details: {} };
   const columns = spec.columns ?? [];
   markdown += `\n## ${workload} (${spec.unit}, ${spec.higher_is_better ? 'higher' : 'lower'} is better)\n\n` +
-    `| server | median | ratio nadoo / server | server CPU % | generator CPU % | p99 ms (delivery or connect) |${columns.map(([, label]) => ` ${label} |`).join('')} status |\n` +
+    `| server | median | ratio nadoo / server | server CPU % | generator CPU % of its cores | p99 ms (delivery or connect) |${columns.map(([, label]) => ` ${label} |`).join('')} status |\n` +
     `|---|---|---|---|---|---|${columns.map(() => '---|').join('')}---|\n`;
   const ours = median(runs[workload]['nadoo-realtime']?.map((r) => r.report.figures[spec.headline]) ?? []);
+  const ours_bound = generator_bound_rounds(runs[workload]['nadoo-realtime']) > 0;
+  let any_bound = false;
   for (const server of servers) {
     if (!applies(workload, server)) {
       // null in latest.json, with the reason beside it; "n/a" in the table.
@@ -238,17 +246,34 @@ for (const workload of chosen_workloads) {
     entry.servers[server] = round2(value);
     entry.details[server] = results.map((r) => ({ status: r.report.status, figures: r.report.figures, problems: r.report.problems }));
     for (const r of results) for (const p of r.report.problems ?? []) problems.push(`${workload} / ${server}: ${p}`);
-    const ratio = ours !== null && value ? (spec.higher_is_better ? ours / value : value / ours) : null;
+    // A generator-bound figure (in any round: the median may be that round's)
+    // is shown raw, marked, and no ratio is made from it, ours included.
+    const bound_rounds = generator_bound_rounds(results);
+    const bound_known = results.some((r) => typeof r.report.figures.generator_bound === 'boolean');
+    (entry.generator_bound ??= {})[server] = bound_known ? bound_rounds > 0 : null; // null: not measured (idle)
+    any_bound ||= bound_rounds > 0;
+    const bound_mark = bound_rounds > 0 ? ` (generator-bound${results.length > 1 ? `, ${bound_rounds} of ${results.length} rounds` : ''})` : '';
+    const ratio = ours !== null && value && !ours_bound && !bound_rounds
+      ? (spec.higher_is_better ? ours / value : value / ours) : null;
+    const ratio_cell = server === 'nadoo-realtime' ? '—'
+      : bound_rounds ? 'generator-bound'
+        : ours_bound ? 'generator-bound (nadoo-realtime)'
+          : ratio === null ? '—' : round2(ratio);
     const p99 = figure('latency_ms_p99') ?? figure('connect_ms_p99');
-    markdown += `| ${server} | ${value === null ? '—' : round2(value).toLocaleString('en-US')} | ` +
-      `${server === 'nadoo-realtime' || ratio === null ? '—' : round2(ratio)} | ${round2(figure('server_cpu_percent')) ?? '—'} | ` +
-      `${round2(figure('generator_cpu_percent')) ?? '—'} | ${round2(p99) ?? '—'} |` +
+    markdown += `| ${server} | ${value === null ? '—' : round2(value).toLocaleString('en-US')}${bound_mark} | ` +
+      `${ratio_cell} | ${round2(figure('server_cpu_percent')) ?? '—'} | ` +
+      `${round2(figure('generator_cpu_percent_of_its_cores') ?? figure('generator_cpu_percent')) ?? '—'} | ${round2(p99) ?? '—'} |` +
       columns.map(([name, , digits]) => ` ${figure(name) === null ? '—' : figure(name).toLocaleString('en-US', { maximumFractionDigits: digits ?? 0 })} |`).join('') +
       ` ${results.map((r) => r.report.status).join(', ')} |\n`;
     for (const [name, , digits] of columns) {
       const value = figure(name);
       (entry[name] ??= {})[server] = value === null ? null : Number(value.toFixed(Math.max(2, digits ?? 0)));
     }
+  }
+  if (any_bound) {
+    markdown += '\nGenerator-bound: in that server\'s round(s) the generator was above 90 % of the cores it may use ' +
+      '(its affinity mask: CPU 0 alone here), so the figure is partly the generator\'s; it is shown raw and no ratio ' +
+      'is computed or ranked from it.\n';
   }
   if (spec.count_server_syscalls) {
     markdown += syscalls_counted
