@@ -355,7 +355,7 @@ for (const workload of chosen_workloads) {
       (entry[name] ??= {})[server] = value === null ? null : Number(value.toFixed(Math.max(2, digits ?? 0)));
     }
   }
-  if (any_bound) {
+  if (any_bound && !spec.search) { // a search says its own (search_notes)
     markdown += '\nGenerator-bound: in that server\'s round(s) the generator was above 90 % of the cores it may use ' +
       '(its affinity mask: CPU 0 alone here), so the figure is partly the generator\'s; it is shown raw and no ratio ' +
       'is computed or ranked from it.\n';
