@@ -167,16 +167,9 @@ int run_server(const config::ServerConfig& config) {
   context.endpoints[static_cast<std::size_t>(EndpointFamily::echo)] = &echo;
 
   const auto listener = listen(io_context, context);
-  listener->start();
-  keep_alive.start();
-  notification_purge.start();
-  execution_purge.start();
-  const auto bound = listener->local_endpoint();
-  // Printed whatever the log level: with --port 0 it is how a caller learns the port.
-  fmt::print("nadoo-realtime listening on http://{}:{} with {} I/O threads\n", bound.address().to_string(),
-             bound.port(), thread_count);
-  std::fflush(stdout);
-
+  // Before anything is printed or served: a supervisor (or a test) that
+  // sends SIGTERM the moment it reads "listening" must get a clean shutdown,
+  // not the default action's kill.
   net::signal_set signals(io_context, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code error, int signal) {
     if (error) return;
@@ -193,6 +186,16 @@ int run_server(const config::ServerConfig& config) {
                                        std::chrono::seconds(config.shutdown_grace_seconds))
         ->wait_for_connections();
   });
+
+  listener->start();
+  keep_alive.start();
+  notification_purge.start();
+  execution_purge.start();
+  const auto bound = listener->local_endpoint();
+  // Printed whatever the log level: with --port 0 it is how a caller learns the port.
+  fmt::print("nadoo-realtime listening on http://{}:{} with {} I/O threads\n", bound.address().to_string(),
+             bound.port(), thread_count);
+  std::fflush(stdout);
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < thread_count; ++i) threads.emplace_back([&] { io_context.run(); });
