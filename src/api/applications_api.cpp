@@ -2,7 +2,7 @@
 
 #include "api/application_json.hpp"
 #include "api/envelope.hpp"
-#include "api/json_body.hpp"
+#include "util/json_fields.hpp"
 
 namespace nadoo::api {
 
@@ -11,7 +11,7 @@ void add_application_routes(RestRouter& router, const ApiContext& context) {
       "PUT", "/api/v1/applications/{}",
       [context](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-        auto application = application_from_json(path[0], json_body(request));
+        auto application = application_from_json(path[0], util::JsonFields::parse_object(request.body));
         auto shown = application_to_json(application);
         context.storage.run(
             context.executor,

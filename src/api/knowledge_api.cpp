@@ -1,7 +1,6 @@
 #include "api/knowledge_api.hpp"
 
 #include "api/envelope.hpp"
-#include "api/json_body.hpp"
 #include "knowledge/document_chunker.hpp"
 #include "util/json_fields.hpp"
 
@@ -38,7 +37,7 @@ void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoin
       "PUT", "/api/v1/knowledge-bases/{}/documents/{}",
       [context, &events](const HttpRequest& request, const PathParameters& path, const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-        const auto body = json_body(request);
+        const auto body = util::JsonFields::parse_object(request.body);
         const util::JsonFields fields(body);
         store::KnowledgeDocument document{
             path[0], path[1], fields.required_string("filename", max_filename_length),

@@ -1,9 +1,9 @@
 #include "api/notifications_api.hpp"
 
 #include "api/envelope.hpp"
-#include "api/json_body.hpp"
 #include "api/query_parameters.hpp"
 #include "notifications/notification_messages.hpp"
+#include "util/json_fields.hpp"
 
 namespace nadoo::api {
 namespace {
@@ -34,7 +34,8 @@ void add_notification_routes(RestRouter& router, const ApiContext& context,
       "POST", "/api/v1/notifications",
       [&service, limits, context](const HttpRequest& request, const PathParameters&, const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-        const auto publish = notifications::parse_notification_request(json_body(request), limits);
+        const auto publish =
+            notifications::parse_notification_request(util::JsonFields::parse_object(request.body), limits);
         service.publish(
             publish, [respond, bulk = publish.bulk](std::optional<std::vector<store::Notification>> stored) {
               respond(stored ? accepted(bulk, *stored) : storage_failed());

@@ -1,7 +1,6 @@
 #include "api/plugin_executions_api.hpp"
 
 #include "api/envelope.hpp"
-#include "api/json_body.hpp"
 #include "api/query_parameters.hpp"
 #include "protocol/plugin_debug_messages.hpp"
 #include "protocol/server_message.hpp"
@@ -62,7 +61,7 @@ void add_plugin_execution_routes(RestRouter& router, const ApiContext& context,
       "POST", "/api/v1/plugins/executions",
       [context](const HttpRequest& request, const PathParameters&, const Respond& respond) {
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-        auto execution = execution_from_json(json_body(request));
+        auto execution = execution_from_json(util::JsonFields::parse_object(request.body));
         auto shown = protocol::execution_json(execution);
         context.storage.run(
             context.executor,
@@ -112,8 +111,8 @@ void add_plugin_execution_routes(RestRouter& router, const ApiContext& context,
              [context, &ingest, limits](const HttpRequest& request, const PathParameters& path,
                                         const Respond& respond) {
                if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-               auto batch =
-                   plugin_debug::read_single_event(json_body(request), protocol::utc_timestamp_now(), limits);
+               auto batch = plugin_debug::read_single_event(util::JsonFields::parse_object(request.body),
+                                                            protocol::utc_timestamp_now(), limits);
                ingest_and_respond(ingest, path[0], std::move(batch), respond);
              });
 
@@ -121,8 +120,8 @@ void add_plugin_execution_routes(RestRouter& router, const ApiContext& context,
              [context, &ingest, limits](const HttpRequest& request, const PathParameters& path,
                                         const Respond& respond) {
                if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
-               auto batch = plugin_debug::read_debug_bundle(json_body(request), path[0],
-                                                            protocol::utc_timestamp_now(), limits);
+               auto batch = plugin_debug::read_debug_bundle(util::JsonFields::parse_object(request.body),
+                                                            path[0], protocol::utc_timestamp_now(), limits);
                ingest_and_respond(ingest, path[0], std::move(batch), respond);
              });
 }

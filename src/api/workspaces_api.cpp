@@ -3,7 +3,6 @@
 #include <boost/json/array.hpp>
 
 #include "api/envelope.hpp"
-#include "api/json_body.hpp"
 #include "api/query_parameters.hpp"
 #include "endpoints/workspaces/workspace_event_types.hpp"
 #include "protocol/json_or_null.hpp"
@@ -21,7 +20,7 @@ constexpr std::size_t members_page_size = 500;
 /// The role of a PUT body; the body may be empty (no role).
 std::optional<std::string> role_of(const HttpRequest& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
-  const auto body = json_body(request);
+  const auto body = util::JsonFields::parse_object(request.body);
   auto role = util::JsonFields(body).optional_string("role", max_role_bytes);
   if (role && role->empty()) throw util::FieldError("`role` must not be empty");
   return role;
@@ -98,7 +97,7 @@ void add_event_route(RestRouter& router, const ApiContext& context, endpoints::W
                  return respond(error_response(
                      413, "An event is at most " + std::to_string(event_max_bytes) + " bytes"));
                }
-               auto event = json_body(request);
+               auto event = util::JsonFields::parse_object(request.body);
                const util::JsonFields fields(event);
                const auto type = fields.required_string("type", request.body.size());
                endpoints::validate_server_event_type(type);

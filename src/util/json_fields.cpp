@@ -8,9 +8,25 @@
 
 namespace nadoo::util {
 
+namespace {
+
+/// Whether `text`, which is not JSON, would be but for invalid UTF-8 in its
+/// strings (Boost.JSON calls that a mere "syntax error"). Run only for a body
+/// already refused, so the second parse costs nothing otherwise.
+bool only_its_utf8_is_invalid(std::string_view text) {
+  boost::json::parse_options lenient;
+  lenient.allow_invalid_utf8 = true;
+  boost::system::error_code error;
+  boost::json::parse(text, error, {}, lenient);
+  return !error;
+}
+
+}  // namespace
+
 boost::json::object JsonFields::parse_object(std::string_view text) {
   boost::system::error_code error;
   auto value = boost::json::parse(text, error);
+  if (error && only_its_utf8_is_invalid(text)) throw FieldError("The body is not valid UTF-8");
   if (error) throw FieldError(fmt::format("The body is not valid JSON: {}", error.message()));
   if (!value.is_object()) throw FieldError("The body must be a JSON object");
   return std::move(value.as_object());

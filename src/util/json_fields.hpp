@@ -26,7 +26,8 @@ class JsonFields {
   /// body (`data.`, `logs[3].`).
   JsonFields(const boost::json::object& object, std::string path) : object_(object), path_(std::move(path)) {}
 
-  /// Parses `text` into an object; throws FieldError when it is not one.
+  /// Parses `text` into an object; throws FieldError when it is not one,
+  /// saying so plainly when the only fault is invalid UTF-8.
   static boost::json::object parse_object(std::string_view text);
 
   std::string required_string(std::string_view name, std::size_t max_length) const;
