@@ -68,10 +68,10 @@ CLI::Option* OptionRegistry::record(CLI::Option* option, const std::string& envi
 }
 
 OptionRegistry::Declared* OptionRegistry::find(std::string_view config_name) {
-  std::string flag = "--" + std::string(config_name);
-  std::replace(flag.begin(), flag.end(), '_', '-');
+  std::string name(config_name);
+  std::replace(name.begin(), name.end(), '_', '-');
   const auto found = std::find_if(declared_.begin(), declared_.end(), [&](const Declared& declared) {
-    return declared.option->check_lname(flag.substr(2));
+    return declared.option->check_lname(name);
   });
   return found == declared_.end() ? nullptr : &*found;
 }
@@ -117,8 +117,8 @@ void OptionRegistry::apply_config_file(const std::string& path) {
                       fmt::join(item.parents, "."), path, serve_section));
     }
     auto* declared = find(item.name);
-    if (!declared || item.name == "config")
-      throw CLI::ConversionError("unknown option `" + item.name + "` in " + path);
+    // `config` itself is not declared here: a file cannot name another file.
+    if (!declared) throw CLI::ConversionError("unknown option `" + item.name + "` in " + path);
     if (declared->option->count() > 0) continue;
     apply_value(*declared->option, item.inputs, declared->secrecy == Secrecy::secret,
                 fmt::format("`{}` in {}", item.name, path));
