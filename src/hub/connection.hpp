@@ -53,6 +53,10 @@ class Connection {
   virtual const std::string& resource_id() const = 0;
 
   virtual void send(SharedText message, MessageKind kind = MessageKind::text) = 0;
+  /// A text message of a room, sent like send(), in the same order with the
+  /// connection's other messages. The hub sends one payload to every member
+  /// in turn, which lets a transport prepare it once for all of them.
+  virtual void send_room_message(const SharedText& message) { send(message); }
   /// Sends what is already queued, then the close frame. Later sends are dropped.
   virtual void close(CloseCode code, std::string_view reason) = 0;
   /// Like close, with `last_message` (an `error` saying why) right before the

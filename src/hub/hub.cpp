@@ -97,7 +97,7 @@ void Hub::deliver(const RoomMessage& message) const {
     members = found->second;
   }
   for (const auto& member : *members) {
-    if (member->id() != message.excluded_connection) member->send(message.payload);
+    if (member->id() != message.excluded_connection) member->send_room_message(message.payload);
   }
 }
 

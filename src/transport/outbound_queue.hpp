@@ -10,6 +10,7 @@
 #include "hub/connection.hpp"
 #include "hub/server_metrics.hpp"
 #include "transport/rfc6455/frame_header.hpp"
+#include "transport/shared_frames.hpp"
 #include "util/spin_lock.hpp"
 
 namespace nadoo::transport {
@@ -19,7 +20,12 @@ namespace nadoo::transport {
 /// write, so a broadcast that reaches a busy recipient several times costs it
 /// one system call, and its reader one read.
 ///
-/// Thread-safety: push() from any thread (broadcasts come from every thread);
+/// Room messages come framed already (SharedFrames): one that begins where
+/// the connection's last queued one ends joins its entry, so a burst into a
+/// room is one entry and one buffer per recipient, however many messages.
+///
+/// Thread-safety: push() and push_frames() from any thread (broadcasts come
+/// from every thread);
 /// everything else from the connection's strand only. Keeps the process-wide
 /// queue gauges in ServerMetrics up to date.
 class OutboundQueue {
@@ -32,6 +38,7 @@ class OutboundQueue {
     close,
     ping,
     pong,
+    frames,  // whole text frames already (push_frames)
   };
   enum class Pushed {
     queued,        // a flush is already under way and will take it
@@ -70,6 +77,14 @@ class OutboundQueue {
   /// Queues `last_message` (when given) and the close frame together, so
   /// that no other sender's frame comes between them. Safe from any thread.
   Pushed push_closing(hub::SharedText last_message, hub::SharedText close_payload);
+  /// Queues text frames made by SharedFrames. Against `limit_bytes` they
+  /// count as the chunks they keep alive: a chunk's whole size (at most a
+  /// quarter of the limit) for the first frames in it, nothing for more
+  /// frames in the same chunk (found among the last few entries), since a
+  /// recipient that is behind keeps the chunk, other recipients' frames and
+  /// all. Safe to call from any thread.
+  /// `frames` is copied (and its chunk referenced) only when it starts an entry.
+  Pushed push_frames(const FrameBytes& frames, std::size_t limit_bytes);
   /// Fills `buffers` with the next frames, their headers written into
   /// `headers`, skipping what a partial write already sent.
   Gathered gather(WriteBuffers& buffers, Headers& headers) const;
@@ -86,12 +101,21 @@ class OutboundQueue {
   std::size_t queued_bytes() const;
 
  private:
+  /// A payload to frame (`owner` its string), or frames already made (`owner`
+  /// their chunk), or the raw handshake answer.
   struct Entry {
-    hub::SharedText payload;
+    std::shared_ptr<const void> owner;
+    const char* data;
+    std::uint32_t size;
+    std::uint32_t messages;    // text and binary messages in it
+    std::uint32_t held_bytes;  // counted against the limit until it is written
     Framing framing;
   };
   void account(std::ptrdiff_t messages, std::ptrdiff_t bytes);
   void append_locked(hub::SharedText payload, Framing framing);
+  void append_locked(Entry entry);
+  /// What the entry is on the wire: its bytes, with the header it still needs.
+  static std::size_t wire_bytes(const Entry& entry);
   /// After appending: a flush is needed unless one is under way.
   Pushed ask_for_flush_locked();
 
@@ -102,7 +126,8 @@ class OutboundQueue {
   std::vector<Entry> entries_;
   std::size_t head_ = 0;
   std::size_t front_written_bytes_ = 0;  // of the head frame, header included
-  std::size_t queued_bytes_ = 0;         // payload bytes of text and binary frames
+  std::size_t queued_bytes_ = 0;         // of text and binary messages (frames: with their headers)
+  std::size_t held_bytes_ = 0;           // what the limit counts (push_frames)
   bool flushing_ = false;
   bool closed_ = false;        // only a close frame may still be queued
   bool close_queued_ = false;  // nothing more may be queued

@@ -118,6 +118,16 @@ class WebSocketSession final : public hub::Connection,
     });
   }
 
+  /// Framed once per thread for every member (SharedFrames), right here on
+  /// the sender's thread, in the order of its other sends.
+  void send_room_message(const hub::SharedText& message) override {
+    const FrameBytes& frames = SharedFrames::text_frame(message);
+    // Most of the time (open, nothing waiting on the strand): no copy of the
+    // chunk's reference for a frame that joins the entry before it.
+    if (may_send_now()) return push_frames(frames);
+    in_send_order([frames](WebSocketSession& session) { session.push_frames(frames); });
+  }
+
   /// The close frame goes right behind the caller's last message, like a send.
   void close(CloseCode code, std::string_view reason) override { close_after(nullptr, code, reason); }
 
@@ -141,15 +151,22 @@ class WebSocketSession final : public hub::Connection,
   /// messages keep their order.
   template <class Enqueue>
   void in_send_order(Enqueue enqueue) {
-    if (opened_.load(std::memory_order_acquire) && sends_via_strand_.load(std::memory_order_acquire) == 0) {
-      return enqueue(*this);
-    }
+    if (may_send_now()) return enqueue(*this);
     sends_via_strand_.fetch_add(1, std::memory_order_acq_rel);
     net::dispatch(socket_.get_executor(),
                   [self = shared_from_this(), enqueue = std::move(enqueue)]() mutable {
                     enqueue(*self);
                     self->sends_via_strand_.fetch_sub(1, std::memory_order_release);
                   });
+  }
+
+  /// Whether a send may be queued from the sender's thread (in_send_order).
+  bool may_send_now() const {
+    return opened_.load(std::memory_order_acquire) && sends_via_strand_.load(std::memory_order_acquire) == 0;
+  }
+
+  void push_frames(const FrameBytes& frames) {
+    on_pushed(outbound_.push_frames(frames, context_.config.outbound_queue_limit_bytes));
   }
 
   // KeepAliveSweep::Member: called under the sweep's lock, possibly while

@@ -445,3 +445,45 @@ def test_bad_ids_and_methods_on_workspace_paths(server):
 def test_bad_document_workspace_id_is_a_400(server):
     status, reply = http_call(server, "PUT", "/api/v1/knowledge-bases/kb/documents/d", document("bad id"))
     assert status == 400 and "`workspace_id`" in reply["message"]
+
+
+def test_a_burst_reaches_every_member_whole_and_in_order_between_its_own_pongs(start_server):
+    # Room messages are framed once and joined per member (SharedFrames);
+    # a member's own pongs go between them without reordering either.
+    burst = start_server("--workspace-rate-limit-events-per-second", "100000",
+                         "--workspace-rate-limit-burst-events", "100000")
+    events = 400
+    members = ["reader-a", "reader-b", "pinger"]
+    for user in members + ["publisher"]:
+        add_workspace_member(burst, "ws-burst", user)
+
+    async def read_burst(ws, pings):
+        seen, pongs = [], 0
+        for _ in range(pings):
+            await ws.send('{"type":"ping"}')
+        while len(seen) < events or pongs < pings:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if message["type"] == "pong":
+                pongs += 1
+            elif message["type"] == "document_updated":
+                seen.append(message["document_id"])
+        return seen, pongs
+
+    async def scenario():
+        readers = [(await connect(burst, "ws-burst", user))[0] for user in members]
+        publisher, _ = await connect(burst, "ws-burst", "publisher")
+        for ws in readers:  # each has seen the publisher join: nothing else is on its way
+            await receive_until(ws, lambda m: m["type"] == "user_joined" and m["user_id"] == "publisher")
+        reading = [asyncio.create_task(read_burst(ws, 20 if user == "pinger" else 0))
+                   for ws, user in zip(readers, members)]
+        for i in range(events):
+            await publisher.send(json.dumps({"type": "document_updated", "document_id": f"doc-{i}"}))
+        results = await asyncio.gather(*reading)
+        for ws in readers + [publisher]:
+            await ws.close()
+        return results
+
+    expected = [f"doc-{i}" for i in range(events)]
+    for (seen, pongs), pings in zip(run(scenario()), [0, 0, 20]):
+        assert seen == expected
+        assert pongs == pings
