@@ -98,7 +98,7 @@ OutboundQueue::Pushed OutboundQueue::push_frames(const FrameBytes& frames, std::
   queued_bytes_ += frames.size;
   held_bytes_ += charge;
   account(1, static_cast<std::ptrdiff_t>(frames.size));
-  if (same_chunk == &entries_.back() && same_chunk->data + same_chunk->size == frames.data) {
+  if (same_chunk && same_chunk == &entries_.back() && same_chunk->data + same_chunk->size == frames.data) {
     same_chunk->size += static_cast<std::uint32_t>(frames.size);
     ++same_chunk->messages;
   } else {
