@@ -28,8 +28,8 @@ std::size_t sockets_needed(const BenchOptions& options) {
       return options.connections;
     case Workload::connect:
       return options.handshakes_in_flight;
-    case Workload::fanout:
-      return options.members + 1;
+    case Workload::fanout:  // the busiest process: the first worker (or this one) and the publisher
+      return (options.members + options.receiver_processes - 1) / options.receiver_processes + 1;
     case Workload::chat:
       return 2 * options.sessions + 1;  // each session's WebSocket and its upstream connection, the listener
   }
@@ -42,7 +42,8 @@ std::string refusal(const BenchOptions& options) {
   if (sockets > max_sockets_per_process) {
     return "this workload would hold " + std::to_string(sockets) + " sockets open; at most " +
            std::to_string(max_sockets_per_process) +
-           " per process (the open-file limit is 20,000 here): run several nadoo-bench processes";
+           " per process (the open-file limit is 20,000 here): spread them over several processes" +
+           (options.workload == Workload::fanout ? " (--receiver-processes)" : "");
   }
   rlimit open_files{};
   getrlimit(RLIMIT_NOFILE, &open_files);
@@ -118,8 +119,15 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
   app.add_option("--workspace", options.fanout_workspace, "fanout: the workspace")->capture_default_str();
-  app.add_option("--members", options.members, "fanout: receiving members")
-      ->check(CLI::Range(std::size_t{1}, max_sockets_per_process))
+  app.add_option("--members", options.members,
+                 "fanout: receiving members (at most " + std::to_string(max_sockets_per_process) +
+                     " per receiver process)")
+      ->check(CLI::Range(std::size_t{1}, max_sockets_per_process * max_receiver_processes))
+      ->capture_default_str();
+  app.add_option("--receiver-processes", options.receiver_processes,
+                 "fanout: worker processes the members are spread over (1: this process, on --threads; "
+                 "more: each worker on --threads, the publisher apart in this one)")
+      ->check(CLI::Range(1u, max_receiver_processes))
       ->capture_default_str();
   app.add_option("--events", options.events, "fanout: events published")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))

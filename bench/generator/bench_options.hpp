@@ -16,6 +16,9 @@ enum class Workload { idle, connect, fanout, chat };
 /// This machine allows 20,000 open files per process and that cannot be
 /// raised; the rest is headroom for the membership connections and stdio.
 constexpr std::size_t max_sockets_per_process = 19'900;
+/// fanout's worker processes: more than a generator machine's cores are
+/// likely to make worth it.
+constexpr unsigned max_receiver_processes = 16;
 
 struct BenchOptions {
   Workload workload = Workload::idle;
@@ -26,6 +29,7 @@ struct BenchOptions {
   std::size_t workspaces = 300;  // idle, connect: connections spread over this many workspaces
   std::string fanout_workspace = "ws-fanout";
   std::size_t members = 1000;         // fanout: receivers
+  unsigned receiver_processes = 1;    // fanout: worker processes the receivers are spread over; 1 = this one
   std::size_t events = 1000;          // fanout: events published
   double rate_events_per_second = 0;  // fanout: 0 = as fast as the publisher's socket drains
   std::size_t sessions = 1000;        // chat: concurrent chat sessions, one chat each

@@ -108,7 +108,7 @@ class ChatSessions {
 
   /// Main thread, I/O threads stopped.
   void add_figures() {
-    add_connect_figures(dialer_, run_.report);
+    add_connect_figures(dialer_.tally(), run_.report);
     run_.add_close_figures(held_.closes());
   }
 

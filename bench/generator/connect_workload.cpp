@@ -41,7 +41,7 @@ WorkloadReport run_connect(const BenchOptions& options) {
     }
   }
   threads.stop();
-  add_connect_figures(dialer, run.report);
+  add_connect_figures(dialer.tally(), run.report);
   run.add_close_figures(closes);
   return std::move(run.report);
 }

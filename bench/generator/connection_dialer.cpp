@@ -81,6 +81,18 @@ std::string ConnectionDialer::first_failure() const {
   return first_failure_;
 }
 
+ConnectTally ConnectionDialer::tally() const {
+  return {planned(), connected(), failed(), first_failure(), connect_times_.sorted()};
+}
+
+void ConnectTally::merge(ConnectTally&& other) {
+  planned += other.planned;
+  connected += other.connected;
+  failed += other.failed;
+  if (first_failure.empty()) first_failure = std::move(other.first_failure);
+  merge_ascending(times_us, std::move(other.times_us));
+}
+
 double ConnectionDialer::seconds_to_last_connected() const {
   const Clock::time_point last{Clock::duration(last_connected_ticks_.load())};
   return std::chrono::duration<double>(last - started_).count();

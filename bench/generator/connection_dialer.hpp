@@ -35,6 +35,18 @@ struct DialPlan {
   std::chrono::seconds step_timeout{10};
 };
 
+/// A dialer's figures once dialing is over, in a form in which those of
+/// several dialers (in several processes) add up.
+struct ConnectTally {
+  std::uint64_t planned = 0;
+  std::uint64_t connected = 0;
+  std::uint64_t failed = 0;
+  std::string first_failure;            // "" when none
+  std::vector<std::uint32_t> times_us;  // connect times in microseconds, ascending
+
+  void merge(ConnectTally&& other);
+};
+
 class ConnectionDialer {
  public:
   ConnectionDialer(IoThreads& threads, DialPlan plan, ConnectedHandler on_connected);
@@ -51,8 +63,8 @@ class ConnectionDialer {
   std::string first_failure() const;
   /// Seconds from start() to the last `connected` so far.
   double seconds_to_last_connected() const;
-  /// Main thread, once dialing is over: connect times in microseconds, ascending.
-  std::vector<std::uint32_t> sorted_connect_times() const { return connect_times_.sorted(); }
+  /// Main thread, once dialing is over: its figures, connect times ascending.
+  ConnectTally tally() const;
 
  private:
   boost::asio::awaitable<void> dial(unsigned thread_index);

@@ -2,20 +2,24 @@
 // `document_updated` events at full speed (each write awaited: the socket's
 // own backpressure) or at --rate; every member times each delivery against
 // the send time carried in the event. The publisher has an I/O thread of its
-// own, apart from the receivers', so that a burst of deliveries never holds
-// up the next event (its pace timer is not queued behind their reads).
+// own, apart from the receivers' (which may be other processes,
+// --receiver-processes), so that a burst of deliveries never holds up the
+// next event (its pace timer is not queued behind their reads).
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <iterator>
+
 #include "cpu_span.hpp"
 #include "fanout_event.hpp"
+#include "fanout_receivers.hpp"
 #include "held_connections.hpp"
 #include "monotonic_clock.hpp"
-#include "per_thread_latest.hpp"
 #include "proc_readings.hpp"
+#include "receiver_processes.hpp"
 #include "server_syscall_count.hpp"
 #include "workload_run.hpp"
 #include "workloads.hpp"
@@ -24,46 +28,6 @@ namespace nadoo::bench {
 namespace {
 
 constexpr std::string_view publisher_id = "publisher";
-
-/// What the receivers record; each I/O thread writes only its own slots.
-struct Deliveries {
-  explicit Deliveries(unsigned threads)
-      : latencies(threads), last_delivery_us(threads), frame_bytes(threads) {}
-
-  /// The receive path: no JSON parse, no allocation once the buffers are grown.
-  void observe(std::string_view message, unsigned thread_index) {
-    if (const auto sent_us = find_sent_us(message)) {
-      const std::uint64_t now_us = monotonic_microseconds();
-      latencies.record(thread_index, now_us - *sent_us);
-      last_delivery_us.note(thread_index, now_us);
-      frame_bytes[thread_index].bytes += unmasked_frame_bytes(message.size());
-      delivered.add();
-    } else if (is_fanout_warmup(message)) {
-      warmed_up.add();
-    }
-  }
-
-  /// What the server wrote for a text message of `payload` bytes.
-  static std::uint64_t unmasked_frame_bytes(std::size_t payload) {
-    return payload + (payload < 126 ? 2 : payload < 65536 ? 4 : 10);
-  }
-
-  std::uint64_t frame_bytes_total() const {
-    std::uint64_t total = 0;
-    for (const auto& slot : frame_bytes) total += slot.bytes;
-    return total;
-  }
-
-  LatencySamples latencies;
-  PerThreadLatest last_delivery_us;
-  /// Bytes of the delivered frames, header included; read once the threads stopped.
-  struct alignas(64) FrameBytes {
-    std::uint64_t bytes = 0;
-  };
-  std::vector<FrameBytes> frame_bytes;
-  CompletionCounter delivered;
-  CompletionCounter warmed_up;
-};
 
 /// The publisher's side; its figures are read by the main thread once
 /// `finished` is counted.
@@ -114,13 +78,10 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   run.report.settings["events"] = options.events;
   run.report.settings["rate"] = options.rate_events_per_second;
   run.report.settings["publisher_thread"] = "own";  // apart from the receivers' --threads
+  run.report.settings["receiver_processes"] = options.receiver_processes;
   auto& figures = run.report.figures;
   const std::size_t deliveries_expected = options.members * options.events;
 
-  // First: stopped before the rest goes. The receivers' --threads, and one
-  // more for the publisher alone.
-  IoThreads threads(options.threads);
-  IoThreads publishing(1);
   std::vector<Membership> users;
   for (std::size_t n = 0; n < options.members; ++n) {
     users.push_back({options.fanout_workspace, "member-" + std::to_string(n)});
@@ -130,19 +91,16 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   const std::string publisher_path = member_paths.back();
   member_paths.pop_back();
 
-  Deliveries deliveries(options.threads);
-  deliveries.latencies.reserve_for_total(deliveries_expected);
-  const MessageObserver observer = [&deliveries](std::string_view message, unsigned thread_index) {
-    deliveries.observe(message, thread_index);
-  };
-  HeldConnections held(options.threads);
+  // First, before any thread of this process starts (workers are forked), and
+  // stopped last. With one receiver process, the receivers are this process's
+  // own --threads.
+  const auto receivers =
+      options.receiver_processes > 1
+          ? fork_receiver_processes(run, options.receiver_processes, std::move(member_paths), options.events)
+          : make_receiver_shard(run, options.threads, std::move(member_paths), options.events);
+  // The publisher alone on a thread: its pace is not queued behind the receivers' reads.
+  IoThreads publishing(1);
   HeldConnections publisher_held(publishing.size());
-  ConnectionDialer members(threads, {options.target, std::move(member_paths), options.handshakes_in_flight},
-                           [&](std::shared_ptr<BenchConnection> connection,
-                               unsigned thread_index) -> boost::asio::awaitable<void> {
-                             held.hold(thread_index, std::move(connection), observer);
-                             co_return;
-                           });
   std::shared_ptr<BenchConnection> publisher;
   ConnectionDialer publisher_dialer(publishing, {options.target, {publisher_path}, 1},
                                     [&](std::shared_ptr<BenchConnection> connection,
@@ -153,10 +111,7 @@ WorkloadReport run_fanout(const BenchOptions& options) {
                                     });
   Publication publication;
 
-  const bool ready = run.add_memberships(threads, users) && [&] {
-    members.start();
-    if (!run.await(members.attempts(), members.planned(), "connecting the members")) return false;
-    if (members.failed() > 0) return false;  // the connect figures say why
+  const bool ready = run.add_memberships(publishing, users) && receivers->connect() && [&] {
     publisher_dialer.start();
     if (!run.await(publisher_dialer.attempts(), 1, "connecting the publisher")) return false;
     if (publisher_dialer.failed() > 0) {
@@ -166,54 +121,58 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     // Once every member has the warm-up event, it has also had the publisher's
     // user_joined: the join flood is over before the clock starts.
     boost::asio::co_spawn(publisher->get_executor(), send_warmup(publisher), boost::asio::detached);
-    return run.await(deliveries.warmed_up, options.members, "warming up");
+    return receivers->await_warmed_up();
   }();
 
   std::optional<ServerSyscallCount> syscalls;  // over the delivery span only
+  std::optional<double> server_cpu_seconds;
+  bool finished = false;
   if (ready) {
     const auto rss_before_kib = resident_kib(options.server_pid);
     if (options.count_server_syscalls) syscalls.emplace(options.server_pid);
     if (syscalls) syscalls->start();  // acknowledged: counting before the first event
-    const CpuSpan cpu_span(options.server_pid);
+    const CpuSpan cpu_span(options.server_pid, receivers->worker_pids());
     boost::asio::co_spawn(publisher->get_executor(),
                           publish(publisher, options.events, options.rate_events_per_second, publication),
                           boost::asio::detached);
-    const bool all_delivered = run.await(deliveries.delivered, deliveries_expected, "delivering");
+    const bool all_delivered = receivers->await_delivered();
     cpu_span.add_figures(figures);
     if (syscalls) syscalls->stop();
-    // What one core of the server delivers, whichever side was saturated:
-    // with a generator on a single core too, it may be the generator.
-    const auto server_cpu_seconds = cpu_span.server_cpu_seconds_used();
-    figures["deliveries_per_server_cpu_second"] =
-        server_cpu_seconds && *server_cpu_seconds > 0
-            ? boost::json::value(static_cast<double>(deliveries.delivered.count()) / *server_cpu_seconds)
-            : boost::json::value(nullptr);
-    const auto rss_after_kib = resident_kib(options.server_pid);
     figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
-    figures["server_rss_after_kib"] = figure_or_null(rss_after_kib);
-    if (all_delivered && run.await(publication.finished, 1, "publishing")) {
-      const double seconds = (deliveries.last_delivery_us.latest() - publication.started_us) / 1e6;
-      figures["seconds"] = seconds;
-      figures["deliveries_per_second"] = deliveries_expected / seconds;
-      figures["events_per_second_published"] =
-          options.events / ((publication.ended_us - publication.started_us) / 1e6);
-      if (!publication.failure.empty()) run.report.problems.push_back(publication.failure);
-      run.close_held(held, threads);
-      run.close_held(publisher_held, publishing);
-    }
+    figures["server_rss_after_kib"] = figure_or_null(resident_kib(options.server_pid));
+    server_cpu_seconds = cpu_span.server_cpu_seconds_used();
+    finished = all_delivered && run.await(publication.finished, 1, "publishing");
   }
-  threads.stop();
+  ReceiverOutcome outcome = receivers->close(finished);
+  if (finished) {
+    const double seconds = (outcome.last_delivery_us - publication.started_us) / 1e6;
+    figures["seconds"] = seconds;
+    figures["deliveries_per_second"] = deliveries_expected / seconds;
+    figures["events_per_second_published"] =
+        options.events / ((publication.ended_us - publication.started_us) / 1e6);
+    if (!publication.failure.empty()) run.report.problems.push_back(publication.failure);
+    run.close_held(publisher_held, publishing);
+  }
   publishing.stop();
-  add_connect_figures(members, run.report);
+  std::move(outcome.problems.begin(), outcome.problems.end(), std::back_inserter(run.report.problems));
+  run.report.timed_out = run.report.timed_out || outcome.timed_out;
+  add_connect_figures(outcome.connects, run.report);
   figures["deliveries_expected"] = deliveries_expected;
-  figures["deliveries"] = deliveries.delivered.count();
-  add_percentiles_ms(figures, "latency_ms", deliveries.latencies.sorted(), {0.5, 0.99, 0.999});
+  figures["deliveries"] = outcome.delivered;
+  // What one core of the server delivers, whichever side was saturated:
+  // with a generator on a single core too, it may be the generator.
+  figures["deliveries_per_server_cpu_second"] =
+      server_cpu_seconds && *server_cpu_seconds > 0
+          ? boost::json::value(static_cast<double>(outcome.delivered) / *server_cpu_seconds)
+          : boost::json::value(nullptr);
+  add_percentiles_ms(figures, "latency_ms", outcome.latencies_us, {0.5, 0.99, 0.999});
   if (syscalls) {
     // The deliveries and their bytes as counted: inside the span (or short of it, at a deadline).
-    syscalls->add_figures(figures, deliveries.delivered.count(), deliveries.frame_bytes_total());
+    syscalls->add_figures(figures, outcome.delivered, outcome.frame_bytes);
     if (!syscalls->failure().empty()) run.report.problems.push_back("syscall count: " + syscalls->failure());
   }
-  run.add_close_figures({&held.closes(), &publisher_held.closes()});
+  run.add_close_figures(outcome.clean_closes + publisher_held.closes().clean.load(),
+                        outcome.unclean_closes + publisher_held.closes().unclean.load());
   return std::move(run.report);
 }
 

@@ -60,7 +60,7 @@ WorkloadReport run_idle(const BenchOptions& options) {
     }
   }
   threads.stop();
-  add_connect_figures(dialer, run.report);
+  add_connect_figures(dialer.tally(), run.report);
   run.add_close_figures(held.closes());
   if (held.closes().clean.load() != dialer.planned() && !run.report.timed_out) {
     run.report.problems.push_back("not every connection opened, stayed open and closed cleanly");

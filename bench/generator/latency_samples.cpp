@@ -26,6 +26,13 @@ std::vector<std::uint32_t> LatencySamples::sorted() const {
   return all;
 }
 
+void merge_ascending(std::vector<std::uint32_t>& into, std::vector<std::uint32_t>&& from) {
+  const auto middle = static_cast<std::ptrdiff_t>(into.size());
+  into.insert(into.end(), from.begin(), from.end());
+  std::inplace_merge(into.begin(), into.begin() + middle, into.end());
+  from.clear();
+}
+
 void add_percentiles_ms(boost::json::object& figures, std::string_view prefix,
                         const std::vector<std::uint32_t>& sorted_microseconds,
                         const std::vector<double>& fractions) {

@@ -41,6 +41,10 @@ class LatencySamples {
   std::vector<PerThread> per_thread_;
 };
 
+/// `from` merged into the ascending `into`, which stays ascending: samples of
+/// several threads or processes brought together.
+void merge_ascending(std::vector<std::uint32_t>& into, std::vector<std::uint32_t>&& from);
+
 /// Adds `{prefix}_p50` … `{prefix}_max` in milliseconds (null when there are no
 /// samples) for each of `fractions` (0.5 → "p50", 0.999 → "p999").
 void add_percentiles_ms(boost::json::object& figures, std::string_view prefix,

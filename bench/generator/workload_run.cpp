@@ -67,6 +67,10 @@ void WorkloadRun::add_close_figures(std::initializer_list<const CloseTally*> tal
     clean += tally->clean.load();
     unclean += tally->unclean.load();
   }
+  add_close_figures(clean, unclean);
+}
+
+void WorkloadRun::add_close_figures(std::size_t clean, std::size_t unclean) {
   report.figures["clean_closes"] = clean;
   report.figures["unclean_closes"] = unclean;
   if (unclean > 0) report.problems.push_back(std::to_string(unclean) + " closes were not clean");
@@ -96,15 +100,15 @@ std::vector<std::string> connection_paths(const BenchOptions& options,
   return paths;
 }
 
-void add_connect_figures(const ConnectionDialer& dialer, WorkloadReport& report) {
+void add_connect_figures(const ConnectTally& connects, WorkloadReport& report) {
   auto& figures = report.figures;
-  figures["connections_attempted"] = dialer.planned();
-  figures["connected"] = dialer.connected();
-  figures["connect_failed"] = dialer.failed();
-  add_percentiles_ms(figures, "connect_ms", dialer.sorted_connect_times(), {0.5, 0.9, 0.99});
-  if (dialer.failed() > 0) {
-    report.problems.push_back(std::to_string(dialer.failed()) +
-                              " connections failed, first: " + dialer.first_failure());
+  figures["connections_attempted"] = connects.planned;
+  figures["connected"] = connects.connected;
+  figures["connect_failed"] = connects.failed;
+  add_percentiles_ms(figures, "connect_ms", connects.times_us, {0.5, 0.9, 0.99});
+  if (connects.failed > 0) {
+    report.problems.push_back(std::to_string(connects.failed) +
+                              " connections failed, first: " + connects.first_failure);
   }
 }
 

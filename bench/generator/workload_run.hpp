@@ -41,6 +41,7 @@ struct WorkloadRun {
   /// hold connections on separate threads); any unclean close is a problem.
   void add_close_figures(std::initializer_list<const CloseTally*> tallies);
   void add_close_figures(const CloseTally& closes) { add_close_figures({&closes}); }
+  void add_close_figures(std::size_t clean, std::size_t unclean);
 
   const BenchOptions& options;
   const std::chrono::steady_clock::time_point deadline;
@@ -59,6 +60,6 @@ std::vector<std::string> connection_paths(const BenchOptions& options,
 
 /// connections_attempted, connected, failed, connect_ms_p50 … max; the first
 /// failure's reason becomes a problem.
-void add_connect_figures(const ConnectionDialer& dialer, WorkloadReport& report);
+void add_connect_figures(const ConnectTally& connects, WorkloadReport& report);
 
 }  // namespace nadoo::bench

@@ -67,6 +67,28 @@ def test_fanout_delivers_every_event_to_every_member(server, tmp_path):
     assert json.loads(out.read_text())["figures"]["deliveries"] == 200
 
 
+def test_fanout_over_receiver_processes_delivers_every_event_to_every_member(server):
+    figures = run_workload(server, "fanout", "--members", "10", "--events", "20", "--receiver-processes", "3",
+                           "--workspace", "ws-smoke-processes")
+    # 10 members split 3, 3, 4: every worker's deliveries, samples and closes come back to one report.
+    assert figures["deliveries"] == figures["deliveries_expected"] == 200
+    assert figures["connected"] == 10 and figures["connect_ms_p99"] is not None
+    assert figures["latency_ms_p999"] is not None
+    assert figures["clean_closes"] == 11
+    assert figures["generator_cpu_percent"] is not None  # the workers' CPU read as the generator's too
+
+
+def test_receiver_processes_that_cannot_connect_end_the_run_with_the_reason():
+    # Nothing listens on port 1: each worker fails its members and is still driven to its end.
+    completed = run_bench("fanout", "--port", "1", "--members", "4", "--events", "1", "--receiver-processes", "2",
+                          "--deadline-seconds", "20")
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["figures"]["connect_failed"] == 4 and report["figures"]["deliveries"] == 0
+    assert any(problem.startswith("4 connections failed") for problem in report["problems"])
+    assert not any("ended without its figures" in problem for problem in report["problems"])
+
+
 def test_fanout_at_a_set_rate_delivers_every_event(server):
     figures = run_workload(server, "fanout", "--members", "5", "--events", "10", "--rate", "200",
                            "--workspace", "ws-smoke-rate")
@@ -119,6 +141,12 @@ def test_more_sockets_than_one_process_may_hold_are_refused():
     completed = run_bench("idle", "--port", "1", "--connections", "19901")
     assert completed.returncode == 64
     assert "at most 19900" in completed.stderr
+
+
+def test_more_members_than_one_process_may_hold_are_refused_with_the_way_out():
+    completed = run_bench("fanout", "--port", "1", "--members", "19900")  # and the publisher
+    assert completed.returncode == 64
+    assert "--receiver-processes" in completed.stderr
 
 
 def test_a_missing_secret_is_refused():
