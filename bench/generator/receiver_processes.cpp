@@ -157,8 +157,8 @@ ReceiverOutcome decode(std::string_view bytes) {
 
 struct Worker {
   pid_t pid = -1;
-  int commands = -1;  // the parent writes
-  int answers = -1;   // the parent reads
+  int commands = -1;      // the parent writes
+  int answers = -1;       // the parent reads
   bool answering = true;  // false once it failed to answer: it is not asked again
 };
 
@@ -196,7 +196,8 @@ class ReceiverProcesses final : public FanoutReceivers {
     ReceiverOutcome merged;
     for (Worker& worker : workers_) {
       std::string bytes;
-      if (worker.answering && read_until_end(worker, bytes) && ::waitpid(worker.pid, nullptr, 0) == worker.pid) {
+      if (worker.answering && read_until_end(worker, bytes) &&
+          ::waitpid(worker.pid, nullptr, 0) == worker.pid) {
         worker.pid = -1;
         try {
           merged.merge(decode(bytes));
@@ -241,11 +242,14 @@ class ReceiverProcesses final : public FanoutReceivers {
     workers_.push_back({pid, commands[1], answers[0]});
   }
 
-  std::size_t index_of(const Worker& worker) const { return static_cast<std::size_t>(&worker - workers_.data()); }
+  std::size_t index_of(const Worker& worker) const {
+    return static_cast<std::size_t>(&worker - workers_.data());
+  }
 
   void command_all(char command) {
     for (Worker& worker : workers_) {
-      if (worker.answering && !write_all(worker.commands, std::string_view(&command, 1))) worker.answering = false;
+      if (worker.answering && !write_all(worker.commands, std::string_view(&command, 1)))
+        worker.answering = false;
     }
   }
 

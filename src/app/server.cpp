@@ -36,6 +36,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listen_address.hpp"
 #include "transport/listener.hpp"
+#include "util/thread_name.hpp"
 #include "util/utc_timestamp.hpp"
 
 namespace nadoo::app {
@@ -61,7 +62,8 @@ auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
 }
 
 std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
-  auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db");
+  auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
+                                        config.sqlite_checkpoint_pages);
   if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
   return store;
 }
@@ -198,7 +200,12 @@ int run_server(const config::ServerConfig& config) {
   std::fflush(stdout);
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < thread_count; ++i) threads.emplace_back([&] { io_context.run(); });
+  for (unsigned i = 1; i < thread_count; ++i) {
+    threads.emplace_back([&] {
+      util::name_this_thread("nadoo-io");
+      io_context.run();
+    });
+  }
   io_context.run();
   for (auto& thread : threads) thread.join();
   spdlog::info("stopped; finishing storage writes");

@@ -149,6 +149,10 @@ void declare_serve_options(OptionRegistry& registry, ServerConfig& config, Visib
       ->check(CLI::Range(0u, 1024u));
   registry.add("--data-dir", config.data_dir, "NADOO_DATA_DIR", "where the embedded storage keeps its files");
   registry
+      .add("--sqlite-checkpoint-pages", config.sqlite_checkpoint_pages, "NADOO_SQLITE_CHECKPOINT_PAGES",
+           "write-ahead log pages after which the embedded storage checkpoints (on a thread of its own)")
+      ->check(CLI::Range(1, 1'000'000));
+  registry
       .add("--api-keys", config.api_keys, "NADOO_API_KEYS",
            "comma-separated X-API-Key values for server-to-server REST", Secrecy::secret)
       ->delimiter(',')

@@ -17,6 +17,10 @@ struct ServerConfig {
   std::uint16_t port = 8000;       // the spec's examples use :8000
   unsigned io_threads = 0;         // 0: one per core
   std::string data_dir = "data";
+  /// Write-ahead log pages after which the embedded store checkpoints, on a
+  /// thread of its own: SQLite's own automatic checkpoint default (about
+  /// 4 MiB of 4 KiB pages), which bounds the log and the time a checkpoint takes.
+  int sqlite_checkpoint_pages = 1000;
 
   // Authentication (the platform's own variable names where it has them)
   std::string jwt_secret;

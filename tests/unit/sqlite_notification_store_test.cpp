@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_connection.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "default_sqlite_store.hpp"
 #include "temporary_directory.hpp"
 
 namespace nadoo::store {
@@ -20,7 +20,7 @@ class SqliteNotificationStoreTest : public ::testing::Test {
   NotificationStore& notifications() { return store_->notifications(); }
 
   test_support::TemporaryDirectory directory_;
-  std::unique_ptr<Store> store_ = open_sqlite_store(database_file());
+  std::unique_ptr<Store> store_ = open_default_sqlite_store(database_file());
 };
 
 // Equal timestamps everywhere: order must come from insertion alone.
@@ -181,7 +181,7 @@ TEST_F(SqliteNotificationStoreTest, notifications_survive_reopening_the_database
   notifications().insert_notifications({sample("ntf_1", "alice"), sample("ntf_2", "alice")});
   notifications().mark_notification_read("alice", "ntf_1", "2099-01-16T00:00:00.000Z");
   store_.reset();
-  store_ = open_sqlite_store(database_file());
+  store_ = open_default_sqlite_store(database_file());
 
   EXPECT_EQ(ids_of(notifications().list_notifications(unread_of("alice"))), Ids{"ntf_2"});
   // The order goes on where it stopped.

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "default_sqlite_store.hpp"
 #include "temporary_directory.hpp"
 
 namespace nadoo::store {
@@ -10,7 +10,7 @@ constexpr AppendLimits generous{1000};
 
 class SqlitePluginExecutionStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = open_sqlite_store(directory_.path() / "nadoo.db"); }
+  void SetUp() override { store_ = open_default_sqlite_store(directory_.path() / "nadoo.db"); }
 
   PluginExecutionStore& executions() { return store_->plugin_executions(); }
 
@@ -150,7 +150,7 @@ TEST_F(SqlitePluginExecutionStoreTest, executions_survive_reopening_the_database
   executions().create_execution(execution("exec-1"));
   executions().append_events("exec-1", {log("a")}, std::nullopt, "now", generous);
   store_.reset();
-  store_ = open_sqlite_store(directory_.path() / "nadoo.db");
+  store_ = open_default_sqlite_store(directory_.path() / "nadoo.db");
   EXPECT_EQ(sequences_after("exec-1", 0), (std::vector<std::int64_t>{1}));
 }
 

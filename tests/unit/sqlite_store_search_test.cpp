@@ -6,7 +6,7 @@
 
 #include "knowledge/document_chunker.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "default_sqlite_store.hpp"
 #include "temporary_directory.hpp"
 
 namespace nadoo::store {
@@ -31,7 +31,7 @@ std::vector<std::string> chunk_ids_of(const std::vector<ScoredChunk>& results) {
 class SqliteStoreSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = open_sqlite_store(directory_.path() / "nadoo.db");
+    store_ = open_default_sqlite_store(directory_.path() / "nadoo.db");
     store_->put_document({"kb-finance", "report", "q4-report.md", "…"},
                          {chunk("report#1", "Revenue",
                                 "Revenue growth was 12% year over year, driven by revenue "
@@ -171,7 +171,7 @@ TEST_F(SqliteStoreSearchTest, chunked_markdown_is_found_under_its_heading_after_
                                    "# Setup\n\nInstall the package.\n\n# Troubleshooting\n\n"
                                    "If the websocket closes with 1008, the token has expired."};
   store_->put_document(document, knowledge::chunk_document(document));
-  store_ = open_sqlite_store(directory_.path() / "nadoo.db");
+  store_ = open_default_sqlite_store(directory_.path() / "nadoo.db");
 
   const auto results = store_->search_chunks({"kb-docs"}, "Why does my websocket close?", 5);
   ASSERT_EQ(results.size(), 1u);

@@ -1,4 +1,3 @@
-#include "store/sqlite/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,7 @@
 
 #include "store/sqlite/schema_migrations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
+#include "default_sqlite_store.hpp"
 #include "temporary_directory.hpp"
 
 namespace nadoo::store {
@@ -17,7 +17,7 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   // In a directory that does not exist yet: opening must create it.
   std::filesystem::path database_file() const { return directory_.path() / "data" / "nadoo.db"; }
-  std::unique_ptr<Store> open() { return open_sqlite_store(database_file()); }
+  std::unique_ptr<Store> open() { return open_default_sqlite_store(database_file()); }
 
   test_support::TemporaryDirectory directory_;
 };

@@ -5,7 +5,7 @@
 
 #include "store/sqlite/schema_migrations.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "default_sqlite_store.hpp"
 #include "temporary_directory.hpp"
 
 namespace nadoo::store {
@@ -14,7 +14,7 @@ namespace {
 class SqliteWorkspaceStoreTest : public ::testing::Test {
  protected:
   std::filesystem::path database_file() const { return directory_.path() / "nadoo.db"; }
-  std::unique_ptr<Store> open() { return open_sqlite_store(database_file()); }
+  std::unique_ptr<Store> open() { return open_default_sqlite_store(database_file()); }
 
   test_support::TemporaryDirectory directory_;
   std::unique_ptr<Store> store_ = open();
@@ -121,7 +121,7 @@ TEST_F(SqliteWorkspaceStoreTest, documents_of_an_older_schema_belong_to_no_works
     connection.execute_script(
         "INSERT INTO knowledge_documents VALUES ('kb-1', 'old-doc', 'old.md', 'Old text.')");
   }
-  auto store = open_sqlite_store(older_file);
+  auto store = open_default_sqlite_store(older_file);
   const auto ownership = store->workspaces().find_document_ownership("kb-1", "old-doc");
   ASSERT_TRUE(ownership);
   EXPECT_EQ(ownership->workspace_id, std::nullopt);

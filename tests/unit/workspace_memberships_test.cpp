@@ -6,7 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "default_sqlite_store.hpp"
 #include "temporary_directory.hpp"
 
 namespace nadoo::endpoints {
@@ -66,7 +66,7 @@ class WorkspaceMembershipsTest : public ::testing::Test {
   // Keeps run_one_for waiting for storage's answers rather than returning at once.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
       boost::asio::make_work_guard(io_context_);
-  store::StorageExecutor storage_{store::open_sqlite_store(directory_.path() / "nadoo.db")};
+  store::StorageExecutor storage_{store::open_default_sqlite_store(directory_.path() / "nadoo.db")};
   WorkspaceMemberships memberships_{storage_, io_context_.get_executor(), 100};
 };
 

@@ -176,6 +176,28 @@ int Connection::user_version() {
   return static_cast<int>(version.integer(0));
 }
 
+void Connection::on_wal_commit(std::function<void(int wal_pages)> committed) {
+  wal_committed_ = std::move(committed);
+  sqlite3_wal_hook(
+      connection_,
+      [](void* self, sqlite3*, const char*, int wal_pages) {
+        static_cast<Connection*>(self)->wal_committed_(wal_pages);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+Connection::CheckpointProgress Connection::checkpoint(CheckpointMode mode) {
+  CheckpointProgress progress;
+  const int sqlite_mode =
+      mode == CheckpointMode::passive ? SQLITE_CHECKPOINT_PASSIVE : SQLITE_CHECKPOINT_RESTART;
+  if (sqlite3_wal_checkpoint_v2(connection_, nullptr, sqlite_mode, &progress.wal_frames,
+                                &progress.backfilled_frames) != SQLITE_OK) {
+    fail("checkpointing the write-ahead log");
+  }
+  return progress;
+}
+
 Transaction::Transaction(Connection& connection, Kind kind) : connection_(connection) {
   // Prepared and cached like any query: every Store call begins and ends one.
   connection_.query(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN").execute();

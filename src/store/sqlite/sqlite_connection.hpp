@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -74,6 +75,28 @@ class Connection {
   int user_version();
   const std::filesystem::path& file() const { return file_; }
 
+  /// Calls `committed(wal_pages)` after every commit of this connection, on
+  /// the committing thread, with the pages its write-ahead log now holds.
+  /// Replaces SQLite's automatic checkpoint, which would otherwise run (and
+  /// wait for its fsyncs) inside the commit that crosses 1,000 pages.
+  void on_wal_commit(std::function<void(int wal_pages)> committed);
+
+  /// What a checkpoint did, in WAL frames (pages).
+  struct CheckpointProgress {
+    int wal_frames = 0;
+    int backfilled_frames = 0;
+  };
+  enum class CheckpointMode {
+    /// Copies what the log holds into the database without taking the write
+    /// lock or waiting for readers: writers go on appending meanwhile.
+    passive,
+    /// Waits (on the busy timeout) for the writer, copies all of the log and
+    /// makes the next write start it again from its beginning; the writer
+    /// waits meanwhile.
+    restart,
+  };
+  CheckpointProgress checkpoint(CheckpointMode mode);
+
  private:
   struct StatementFinalizer {
     void operator()(sqlite3_stmt* statement) const;
@@ -85,6 +108,7 @@ class Connection {
   std::filesystem::path file_;
   sqlite3* connection_ = nullptr;
   std::map<std::string, StatementHandle, std::less<>> statements_;
+  std::function<void(int)> wal_committed_;
 };
 
 /// One transaction; rolled back unless committed. Writes take the write lock

@@ -14,6 +14,7 @@
 #include "store/sqlite/sqlite_notification_store.hpp"
 #include "store/sqlite/sqlite_plugin_execution_store.hpp"
 #include "store/sqlite/sqlite_workspace_store.hpp"
+#include "store/sqlite/wal_checkpointer.hpp"
 
 namespace nadoo::store {
 namespace {
@@ -57,8 +58,10 @@ std::string list_messages_sql(const MessageQuery& query) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::filesystem::path& database_file) : connection_(database_file) {
+  SqliteStore(const std::filesystem::path& database_file, int wal_pages_per_checkpoint)
+      : checkpointer_(database_file, wal_pages_per_checkpoint), connection_(database_file) {
     sqlite::migrate(connection_);
+    connection_.on_wal_commit([this](int wal_pages) { checkpointer_.note_wal_pages(wal_pages); });
   }
 
   void put_application(const Application& application) override {
@@ -317,6 +320,9 @@ class SqliteStore final : public Store {
   PluginExecutionStore& plugin_executions() override { return plugin_executions_; }
 
  private:
+  // Before the connection: it outlives the writer's last commit hook, and
+  // closing last it is the one that folds the log into the database.
+  sqlite::WalCheckpointer checkpointer_;
   Connection connection_;
   sqlite::SqliteNotificationStore notifications_{connection_};
   sqlite::SqliteWorkspaceStore workspaces_{connection_};
@@ -325,10 +331,11 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file) {
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file,
+                                         int wal_pages_per_checkpoint) {
   sqlite::create_owner_only_directories(database_file.parent_path());
   sqlite::restrict_database_files(database_file);
-  return std::make_unique<SqliteStore>(database_file);
+  return std::make_unique<SqliteStore>(database_file, wal_pages_per_checkpoint);
 }
 
 }  // namespace nadoo::store
