@@ -45,12 +45,6 @@ namespace {
 namespace net = boost::asio;
 using endpoints::EndpointFamily;
 
-/// Membership answers kept for admissions (endpoints::MembershipCache), about
-/// 110 bytes each, so at most about 11 MB: every connection of a node near
-/// its connection limit (19,500 here) is admitted from the cache, and a
-/// million-connection node still finds its busiest members there.
-constexpr std::size_t membership_cache_entries = 100'000;
-
 auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
   auto settings = jwt_settings(config);
   if (settings.secret.empty() && settings.public_key_pem.empty()) {
@@ -106,7 +100,8 @@ int run_server(const config::ServerConfig& config) {
       io_context, hub, storage, {builtin.get(), openai.get()}, chat_settings(config)});
 
   const endpoints::AdmissionPolicy admission(verifier);
-  endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token);
+  endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token,
+                               config.chat_max_content_bytes);
   const auto notification_config = notification_settings(config);
   notifications::NotificationService notification_service(io_context, storage, hub);
   const auto notification_retention = notification_config.retention;
@@ -123,7 +118,7 @@ int run_server(const config::ServerConfig& config) {
   endpoints::WorkspacePresence workspace_presence;
   endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
   endpoints::WorkspaceMemberships workspace_memberships(storage, io_context.get_executor(),
-                                                        membership_cache_entries);
+                                                        config.membership_cache_entries);
   endpoints::WorkspaceEndpoint workspaces(
       {hub, metrics, admission, workspace_memberships, workspace_presence},
       {config.workspace_rate_limit_events_per_second,

@@ -97,6 +97,10 @@ void add_workspace_options(OptionRegistry& registry, ServerConfig& config) {
            "NADOO_WORKSPACE_RATE_LIMIT_BURST_EVENTS", "events a workspace connection may send at once")
       ->check(CLI::Range(1u, 1000000u));
   registry
+      .add("--membership-cache-entries", config.membership_cache_entries, "NADOO_MEMBERSHIP_CACHE_ENTRIES",
+           "workspace membership answers kept for admissions (about 110 bytes each)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+  registry
       .add("--workspace-rate-limit-refusals-before-close", config.workspace_rate_limit_refusals_before_close,
            "NADOO_WORKSPACE_RATE_LIMIT_REFUSALS_BEFORE_CLOSE",
            "events refused in a run before the connection is closed with 1008")
@@ -200,6 +204,10 @@ void declare_serve_options(OptionRegistry& registry, ServerConfig& config, Visib
            "NADOO_CHAT_HISTORY_BUDGET_CHARACTERS",
            "earlier messages of a chat sent with each question, in characters")
       ->check(CLI::Range(std::size_t{0}, std::size_t{10'000'000}));
+  registry
+      .add("--chat-max-content-bytes", config.chat_max_content_bytes, "NADOO_CHAT_MAX_CONTENT_BYTES",
+           "longest chat message content; longer is refused with invalid_message")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{16} * 1024 * 1024));
   registry
       .add("--chat-knowledge-chunks", config.chat_knowledge_chunks, "NADOO_CHAT_KNOWLEDGE_CHUNKS",
            "knowledge chunks retrieved per question")

@@ -53,6 +53,10 @@ struct ServerConfig {
   unsigned builtin_token_interval_ms = 20;
   /// Earlier messages sent with a question: ~3,000 tokens of recent turns.
   std::size_t chat_history_budget_characters = 12000;
+  /// A question longer than this is refused (invalid_message): 32 KiB is a
+  /// few pages, far more than anyone types, and bounds what one message asks
+  /// of the model.
+  std::size_t chat_max_content_bytes = 32 * 1024;
   /// Knowledge chunks retrieved per question: a few of ~800 characters.
   std::size_t chat_knowledge_chunks = 4;
   /// OpenAI-compatible endpoint and key for applications that name none.
@@ -91,6 +95,11 @@ struct ServerConfig {
   /// Refused events in a run (no pause long enough to refill the burst) before
   /// the connection is closed: a client that ignores 50 `rate_limit` errors is broken or abusive.
   unsigned workspace_rate_limit_refusals_before_close = 50;
+  /// Membership answers kept for admissions (endpoints::MembershipCache),
+  /// about 110 bytes each, so at most about 11 MB: every connection of a node
+  /// near its connection limit is admitted from the cache, and a
+  /// million-connection node still finds its busiest members there.
+  std::size_t membership_cache_entries = 100'000;
   /// Largest event the platform may broadcast over REST: every member's queue
   /// holds a copy, so it is kept to what a client may send itself.
   std::size_t workspace_event_max_bytes = 64 * 1024;

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import websockets
 
-from nadoo_server import ends_response, http_call, make_token, receive_until, run
+from nadoo_server import REPO_DEMO_SEED, Server, ends_response, http_call, make_token, receive_until, run, stop_and_check
 
 SPEC_CLIENT = __file__.rsplit("/", 1)[0] + "/spec_clients/chat_client.py"
 DEMO_APP = "app-uuid-123"
@@ -206,6 +206,19 @@ BAD_MESSAGES = {
     "chat_id_bad_characters": {"type": "chat", "content": "hi", "application_id": DEMO_APP, "chat_id": "a b"},
     "cancel_message_id_not_an_id": {"type": "cancel", "message_id": {"id": 1}},
 }
+
+
+def test_the_content_limit_is_the_operators(tmp_path):
+    server = Server("--seed-file", REPO_DEMO_SEED, "--builtin-token-interval-ms", "1",
+                    "--chat-max-content-bytes", "16", tmp_path=tmp_path)
+    try:
+        error, _ = error_then_pong(server, "limit-over", chat("x" * 17))
+        assert error["code"] == "invalid_message" and "`content`" in error["message"]
+        # At the limit the question is answered.
+        messages = ask(server, "limit-at", "user-limit", "x" * 16)
+        assert messages[-1]["type"] == "response_end"
+    finally:
+        stop_and_check(server)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_MESSAGES))

@@ -7,13 +7,6 @@ namespace nadoo::endpoints {
 
 using protocol::server_message;
 
-namespace {
-
-/// A question longer than this is not a chat message; 32 KiB is a few pages.
-constexpr std::size_t max_content_bytes = 32 * 1024;
-
-}  // namespace
-
 void ChatEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
   done(require_token_ ? policy_.require_token(request) : policy_.allow_guest(request));
 }
@@ -55,7 +48,7 @@ void ChatEndpoint::on_chat(const hub::ConnectionPtr& connection, const boost::js
   // `user_id` and `timestamp` in the message are the client's view; the
   // server's own (the token's user, its clock) are what count.
   conversation::ChatRequest request{connection->resource_id(), connection->user_id(),
-                                    fields.required_string("content", max_content_bytes),
+                                    fields.required_string("content", max_content_bytes_),
                                     fields.required_id("application_id"), fields.optional_id("chat_id")};
   chat_service_.session(connection->resource_id())->submit(connection, std::move(request));
 }

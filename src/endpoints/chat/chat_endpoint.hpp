@@ -13,12 +13,13 @@ namespace nadoo::endpoints {
 class ChatEndpoint final : public JsonEndpoint {
  public:
   ChatEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, const AdmissionPolicy& policy,
-               conversation::ChatService& chat_service, bool require_token)
+               conversation::ChatService& chat_service, bool require_token, std::size_t max_content_bytes)
       : JsonEndpoint(metrics),
         hub_(hub),
         policy_(policy),
         chat_service_(chat_service),
-        require_token_(require_token) {}
+        require_token_(require_token),
+        max_content_bytes_(max_content_bytes) {}
 
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
   void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override;
@@ -37,6 +38,7 @@ class ChatEndpoint final : public JsonEndpoint {
   const AdmissionPolicy& policy_;
   conversation::ChatService& chat_service_;
   bool require_token_;
+  std::size_t max_content_bytes_;  // a longer `content` is an invalid_message
 };
 
 }  // namespace nadoo::endpoints
