@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { is_generator_bound, search_notes, search_sustained } from './lib/sustained_search.mjs';
+import { result_files } from './lib/result_files.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -386,8 +387,9 @@ for (const workload of chosen_workloads) {
 }
 if (problems.length) markdown += `\n## Problems\n\n${problems.map((p) => `- ${p}`).join('\n')}\n`;
 
-writeFileSync('bench/results/latest.json', `${JSON.stringify(latest, null, 2)}\n`);
-const dated = `bench/results/${latest.date.slice(0, 10)}${options.quick ? '-quick' : ''}.md`;
-writeFileSync(dated, markdown);
-process.stdout.write(`${markdown}\nwritten: ${dated}, bench/results/latest.json\n`);
+const files = result_files({ date: latest.date, quick: options.quick, workloads: options.workloads,
+  servers: options.servers });
+writeFileSync(files.table, markdown);
+if (files.writes_latest) writeFileSync('bench/results/latest.json', `${JSON.stringify(latest, null, 2)}\n`);
+process.stdout.write(`${markdown}\nwritten: ${files.table}${files.writes_latest ? ', bench/results/latest.json' : ''}\n`);
 process.exitCode = problems.length ? 1 : 0;
