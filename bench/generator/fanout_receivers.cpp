@@ -69,6 +69,7 @@ class ReceiverShard final : public FanoutReceivers {
     deliveries_.latencies.reserve_for_total(deliveries_expected_);
   }
 
+  // Before any member goes: the threads' handlers use all of them.
   ~ReceiverShard() override { threads_.stop(); }
 
   bool connect() override {

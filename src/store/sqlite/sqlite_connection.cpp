@@ -187,15 +187,14 @@ void Connection::on_wal_commit(std::function<void(int wal_pages)> committed) {
       this);
 }
 
-Connection::CheckpointProgress Connection::checkpoint(CheckpointMode mode) {
-  CheckpointProgress progress;
+int Connection::checkpoint(CheckpointMode mode) {
   const int sqlite_mode =
       mode == CheckpointMode::passive ? SQLITE_CHECKPOINT_PASSIVE : SQLITE_CHECKPOINT_RESTART;
-  if (sqlite3_wal_checkpoint_v2(connection_, nullptr, sqlite_mode, &progress.wal_frames,
-                                &progress.backfilled_frames) != SQLITE_OK) {
+  int wal_pages = 0;
+  if (sqlite3_wal_checkpoint_v2(connection_, nullptr, sqlite_mode, &wal_pages, nullptr) != SQLITE_OK) {
     fail("checkpointing the write-ahead log");
   }
-  return progress;
+  return wal_pages;
 }
 
 Transaction::Transaction(Connection& connection, Kind kind) : connection_(connection) {

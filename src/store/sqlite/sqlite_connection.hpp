@@ -81,11 +81,6 @@ class Connection {
   /// wait for its fsyncs) inside the commit that crosses 1,000 pages.
   void on_wal_commit(std::function<void(int wal_pages)> committed);
 
-  /// What a checkpoint did, in WAL frames (pages).
-  struct CheckpointProgress {
-    int wal_frames = 0;
-    int backfilled_frames = 0;
-  };
   enum class CheckpointMode {
     /// Copies what the log holds into the database without taking the write
     /// lock or waiting for readers: writers go on appending meanwhile.
@@ -95,7 +90,8 @@ class Connection {
     /// waits meanwhile.
     restart,
   };
-  CheckpointProgress checkpoint(CheckpointMode mode);
+  /// Returns the pages the log held.
+  int checkpoint(CheckpointMode mode);
 
  private:
   struct StatementFinalizer {

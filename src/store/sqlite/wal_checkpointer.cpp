@@ -57,13 +57,13 @@ void WalCheckpointer::run() {
     restart_ = false;
     lock.unlock();
     try {
-      const auto progress = connection_.checkpoint(mode);
+      const int wal_pages = connection_.checkpoint(mode);
       // Debug, not a warning: under a sustained write load this is the
       // normal way the log gets back to its start, a few times a second.
       if (mode == Connection::CheckpointMode::restart) {
         spdlog::debug(
             "the write-ahead log reached {} pages beside the writer; restarted with the writer waiting",
-            progress.wal_frames);
+            wal_pages);
       }
     } catch (const StoreError& error) {
       // The log keeps every page meanwhile; the next threshold asks again.
