@@ -29,7 +29,7 @@ void respond_with_page(const ApiContext& context, store::MessageQuery query, con
       context.executor,
       [query = std::move(query)](store::Store& store) { return store.list_messages(query); },
       [respond](store::StoreResult<store::MessagePage> page) {
-        if (!page.ok()) return respond(storage_failed());
+        if (!page.ok()) return respond(storage_failed(page));
         boost::json::array messages;
         for (const auto& message : page.value->messages) messages.push_back(message_to_json(message));
         respond(

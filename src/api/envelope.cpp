@@ -28,6 +28,9 @@ HttpResponse bearer_token_required() {
   return error_response(401, "A valid access token is required (Authorization: Bearer <jwt>)");
 }
 
-HttpResponse storage_failed() { return error_response(500, "Storage failed; please retry"); }
+HttpResponse storage_failed(bool unavailable) {
+  if (unavailable) return error_response(503, "Storage is unavailable; please retry");
+  return error_response(500, "Storage failed; please retry");
+}
 
 }  // namespace nadoo::api

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/http_message.hpp"
+#include "store/store_result.hpp"
 
 namespace nadoo::api {
 
@@ -14,6 +15,11 @@ HttpResponse error_response(unsigned status, std::string_view message);
 /// The answers several handlers share.
 HttpResponse api_key_required();
 HttpResponse bearer_token_required();
-HttpResponse storage_failed();
+/// 503 when the storage could not be reached (retry later), 500 otherwise.
+HttpResponse storage_failed(bool unavailable);
+template <typename T>
+HttpResponse storage_failed(const store::StoreResult<T>& result) {
+  return storage_failed(result.unavailable);
+}
 
 }  // namespace nadoo::api

@@ -62,7 +62,7 @@ void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoin
             },
             [respond, &events, kb = path[0], id = path[1],
              workspace_id](store::StoreResult<StoredDocument> stored) {
-              if (!stored.ok()) return respond(storage_failed());
+              if (!stored.ok()) return respond(storage_failed(stored));
               announce_put(events, kb, id, workspace_id, stored.value->before);
               boost::json::object shown{
                   {"knowledge_base_id", kb}, {"document_id", id}, {"chunks", stored.value->chunks}};
@@ -86,7 +86,7 @@ void add_knowledge_routes(RestRouter& router, const ApiContext& context, endpoin
             },
             [respond, &events, kb = path[0],
              id = path[1]](store::StoreResult<std::optional<store::DocumentOwnership>> deleted) {
-              if (!deleted.ok()) return respond(storage_failed());
+              if (!deleted.ok()) return respond(storage_failed(deleted));
               if (!*deleted.value) return respond(error_response(404, "No document " + id + " in " + kb));
               if (const auto& owner = (*deleted.value)->workspace_id) {
                 events.document_changed(*owner, kb, id, "deleted");

@@ -36,10 +36,10 @@ void add_notification_routes(RestRouter& router, const ApiContext& context,
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
         const auto publish =
             notifications::parse_notification_request(util::JsonFields::parse_object(request.body), limits);
-        service.publish(
-            publish, [respond, bulk = publish.bulk](std::optional<std::vector<store::Notification>> stored) {
-              respond(stored ? accepted(bulk, *stored) : storage_failed());
-            });
+        service.publish(publish, [respond, bulk = publish.bulk](
+                                     store::StoreResult<std::vector<store::Notification>> stored) {
+          respond(stored.ok() ? accepted(bulk, *stored.value) : storage_failed(stored));
+        });
       });
 
   router.add("GET", "/api/v1/notifications",
@@ -52,7 +52,7 @@ void add_notification_routes(RestRouter& router, const ApiContext& context,
                      return store.notifications().list_notifications(query);
                    },
                    [respond](store::StoreResult<store::NotificationPage> page) {
-                     if (!page.ok()) return respond(storage_failed());
+                     if (!page.ok()) return respond(storage_failed(page));
                      boost::json::array listed;
                      for (const auto& notification : page.value->notifications)
                        listed.push_back(notifications::notification_to_json(notification));

@@ -39,7 +39,7 @@ void ingest_and_respond(plugin_debug::DebugEventIngest& ingest, const std::strin
                         IngestBatch batch, const Respond& respond) {
   ingest.ingest(execution_id, std::move(batch),
                 [respond, execution_id](plugin_debug::DebugEventIngest::Result result) {
-                  if (!result.ok()) return respond(storage_failed());
+                  if (!result.ok()) return respond(storage_failed(result));
                   const auto& appended = *result.value;
                   if (!appended) return respond(execution_not_found(execution_id));
                   boost::json::object shown{{"execution_id", execution_id},
@@ -69,7 +69,7 @@ void add_plugin_execution_routes(RestRouter& router, const ApiContext& context,
               return store.plugin_executions().create_execution(execution);
             },
             [respond, shown = std::move(shown)](store::StoreResult<bool> created) {
-              if (!created.ok()) return respond(storage_failed());
+              if (!created.ok()) return respond(storage_failed(created));
               if (!*created.value) {
                 return respond(error_response(409, "A plugin execution with this `execution_id` exists"));
               }
@@ -94,7 +94,7 @@ void add_plugin_execution_routes(RestRouter& router, const ApiContext& context,
                                       executions.events_after(id, after, static_cast<std::size_t>(limit))};
                    },
                    [respond, id = path[0]](store::StoreResult<Found> found) {
-                     if (!found.ok()) return respond(storage_failed());
+                     if (!found.ok()) return respond(storage_failed(found));
                      if (!*found.value) return respond(execution_not_found(id));
                      const auto& [execution, page] = **found.value;
                      auto shown = protocol::execution_json(execution);

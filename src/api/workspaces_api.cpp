@@ -41,7 +41,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
         if (!context.authenticator.has_valid_api_key(request)) return respond(api_key_required());
         store::WorkspaceMember member{path[0], path[1], role_of(request), protocol::utc_timestamp_now()};
         memberships.put(member, [respond, &events, member](store::StoreResult<bool> added) {
-          if (!added.ok()) return respond(storage_failed());
+          if (!added.ok()) return respond(storage_failed(added));
           if (*added.value) events.member_added(member.workspace_id, member.user_id, member.role);
           const boost::json::object shown{{"workspace_id", member.workspace_id},
                                           {"user_id", member.user_id},
@@ -59,7 +59,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
         memberships.remove(
             path[0], path[1],
             [respond, &events, workspace = path[0], user = path[1]](store::StoreResult<bool> deleted) {
-              if (!deleted.ok()) return respond(storage_failed());
+              if (!deleted.ok()) return respond(storage_failed(deleted));
               if (!*deleted.value) {
                 return respond(error_response(404, user + " is not a member of workspace " + workspace));
               }
@@ -78,7 +78,7 @@ void add_member_routes(RestRouter& router, const ApiContext& context, endpoints:
                      return store.workspaces().list_members(workspace, after, members_page_size);
                    },
                    [respond](store::StoreResult<store::WorkspaceMemberPage> page) {
-                     if (!page.ok()) return respond(storage_failed());
+                     if (!page.ok()) return respond(storage_failed(page));
                      boost::json::array members;
                      for (const auto& member : page.value->members) members.push_back(member_to_json(member));
                      respond(success_response(

@@ -32,7 +32,9 @@
 #include "endpoints/workspaces/workspace_events.hpp"
 #include "hub/hub.hpp"
 #include "plugin_debug/debug_event_ingest.hpp"
-#include "store/periodic_purge.hpp"
+#include "store/periodic_storage_task.hpp"
+#include "store/postgres/pg_store.hpp"
+#include "store/postgres/pg_uri.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listen_address.hpp"
 #include "transport/listener.hpp"
@@ -45,6 +47,11 @@ namespace {
 namespace net = boost::asio;
 using endpoints::EndpointFamily;
 
+/// How often the storage is checked while nothing else calls it: once a
+/// second costs nothing and keeps the store's reconnection backoff (capped
+/// at 2 s) the only delay before a database that came back serves again.
+constexpr std::chrono::milliseconds storage_probe_interval{1000};
+
 auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
   auto settings = jwt_settings(config);
   if (settings.secret.empty() && settings.public_key_pem.empty()) {
@@ -56,9 +63,24 @@ auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
 }
 
 std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
-  auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
-                                        config.sqlite_checkpoint_pages);
-  if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
+  if (!store::postgres::is_postgres_uri(config.store)) {
+    auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
+                                          config.sqlite_checkpoint_pages);
+    if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
+    return store;
+  }
+  spdlog::info("storage: PostgreSQL at {}", store::postgres::with_masked_password(config.store));
+  auto store = store::open_postgres_store(
+      {config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)});
+  if (!config.seed_file.empty()) {
+    try {
+      load_seed_file(config.seed_file, *store);
+    } catch (const store::StoreUnavailable& error) {
+      // The node serves without it: the database may be back in a moment, and
+      // the seed is demo data, not something a node needs to run.
+      spdlog::error("seed file {} not loaded: {}", config.seed_file, error.what());
+    }
+  }
   return store;
 }
 
@@ -105,11 +127,12 @@ int run_server(const config::ServerConfig& config) {
   const auto notification_config = notification_settings(config);
   notifications::NotificationService notification_service(io_context, storage, hub);
   const auto notification_retention = notification_config.retention;
-  store::PeriodicPurge notification_purge(
-      io_context.get_executor(), storage, notification_retention.purge_interval, "expired notifications",
+  store::PeriodicStorageTask notification_purge(
+      io_context.get_executor(), storage, notification_retention.purge_interval,
       [notification_retention](store::Store& store) {
-        return store.notifications().purge_notifications(notification_retention.read_max_age,
-                                                         notification_retention.unread_max_age);
+        const auto purged = store.notifications().purge_notifications(notification_retention.read_max_age,
+                                                                      notification_retention.unread_max_age);
+        if (purged > 0) spdlog::info("purged {} expired notifications", purged);
       });
   // The gate stands in for the connection's outbound queue while the backlog is read.
   endpoints::NotificationsEndpoint notifications(hub, metrics, admission, notification_service,
@@ -131,13 +154,18 @@ int run_server(const config::ServerConfig& config) {
   endpoints::PluginDebugEndpoint plugin_debug(
       hub, metrics, debug_ingest,
       {config.plugin_debug_history_limit_bytes, config.outbound_queue_limit_bytes});
-  store::PeriodicPurge execution_purge(
+  store::PeriodicStorageTask execution_purge(
       io_context.get_executor(), storage,
-      std::chrono::seconds(config.plugin_execution_purge_interval_seconds), "expired plugin executions",
+      std::chrono::seconds(config.plugin_execution_purge_interval_seconds),
       [retention = std::chrono::seconds(config.plugin_execution_retention_seconds)](store::Store& store) {
         const auto cutoff = util::format_utc_timestamp(std::chrono::system_clock::now() - retention);
-        return static_cast<std::int64_t>(store.plugin_executions().purge_started_before(cutoff));
+        const auto purged = store.plugin_executions().purge_started_before(cutoff);
+        if (purged > 0) spdlog::info("purged {} expired plugin executions", purged);
       });
+  // A database lost while no request comes is reconnected all the same (the
+  // store retries with its backoff), and /readyz turns 200 again by itself.
+  store::PeriodicStorageTask storage_probe(io_context.get_executor(), storage, storage_probe_interval,
+                                           [](store::Store& store) { store.is_healthy(); });
   endpoints::EchoEndpoint echo(hub);
 
   const api::RequestAuthenticator authenticator(api_keys, verifier);
@@ -177,6 +205,7 @@ int run_server(const config::ServerConfig& config) {
     chat_service.stop_all();  // partial answers are stored as cancelled
     notification_purge.stop();
     execution_purge.stop();
+    storage_probe.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
@@ -188,6 +217,7 @@ int run_server(const config::ServerConfig& config) {
   keep_alive.start();
   notification_purge.start();
   execution_purge.start();
+  storage_probe.start();
   const auto bound = listener->local_endpoint();
   // Printed whatever the log level: with --port 0 it is how a caller learns the port.
   fmt::print("nadoo-realtime listening on http://{}:{} with {} I/O threads\n", bound.address().to_string(),

@@ -101,7 +101,7 @@ void OptionRegistry::apply_environment() {
     }
     const char* value = std::getenv(declared.environment_variable.c_str());
     if (!value || !*value) continue;
-    apply_value(*declared.option, {value}, declared.secrecy == Secrecy::secret,
+    apply_value(*declared.option, {value}, declared.secrecy != Secrecy::plain,
                 "environment variable " + declared.environment_variable);
     declared.source = OptionSource::environment;
   }
@@ -120,7 +120,7 @@ void OptionRegistry::apply_config_file(const std::string& path) {
     // `config` itself is not declared here: a file cannot name another file.
     if (!declared) throw CLI::ConversionError("unknown option `" + item.name + "` in " + path);
     if (declared->option->count() > 0) continue;
-    apply_value(*declared->option, item.inputs, declared->secrecy == Secrecy::secret,
+    apply_value(*declared->option, item.inputs, declared->secrecy != Secrecy::plain,
                 fmt::format("`{}` in {}", item.name, path));
     declared->source = OptionSource::config_file;
   }

@@ -24,7 +24,9 @@ enum class OptionSource { command_line, environment, config_file, default_value 
 /// Not thread-safe: used while the command line is parsed, before anything runs.
 class OptionRegistry {
  public:
-  enum class Secrecy { plain, secret };
+  /// `secret`: never shown, only whether it is set. `masked`: holds a secret
+  /// part (a URI's password) that its masking function hides when shown.
+  enum class Secrecy { plain, secret, masked };
   /// Options that another subcommand owns: accepted (so that one config file
   /// or set of flags serves both), left out of this subcommand's help.
   enum class Visibility { shown, hidden };
@@ -37,6 +39,16 @@ class OptionRegistry {
     return record(
         app_.add_option(flag, value, with_environment(help, environment_variable))->capture_default_str(),
         environment_variable, secrecy, [&value] { return toml_value(value); });
+  }
+  /// A string option shown in the effective configuration as `masked` makes
+  /// it, and never quoted in an error message.
+  CLI::Option* add_masked(const std::string& flag, std::string& value,
+                          const std::string& environment_variable, const std::string& help,
+                          std::function<std::string(std::string_view)> masked) {
+    return record(
+        app_.add_option(flag, value, with_environment(help, environment_variable))->capture_default_str(),
+        environment_variable, Secrecy::masked,
+        [&value, masked = std::move(masked)] { return toml_string(masked(value)); });
   }
   CLI::Option* add_flag(const std::string& flag, bool& value, const std::string& environment_variable,
                         const std::string& help);

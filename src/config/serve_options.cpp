@@ -1,5 +1,7 @@
 #include "config/serve_options.hpp"
 
+#include "store/postgres/pg_uri.hpp"
+
 namespace nadoo::config {
 namespace {
 
@@ -22,6 +24,15 @@ const CLI::Validator api_key_without_spaces(
       return key.empty() ? "an API key is empty or only spaces" : "";
     },
     "KEY");
+
+/// `sqlite`, or a libpq URI: anything else is refused at start, not at the
+/// first storage call.
+const CLI::Validator store_location(
+    [](std::string& store) -> std::string {
+      if (store == "sqlite" || store::postgres::is_postgres_uri(store)) return "";
+      return "--store is `sqlite` or a URI that starts with postgresql:// or postgres://";
+    },
+    "STORE");
 
 void add_auth_options(OptionRegistry& registry, ServerConfig& config) {
   registry.add("--jwt-secret", config.jwt_secret, "JWT_SECRET",
@@ -152,6 +163,20 @@ void declare_serve_options(OptionRegistry& registry, ServerConfig& config, Visib
   registry.add("--io-threads", config.io_threads, "NADOO_IO_THREADS", "network threads (0: one per core)")
       ->check(CLI::Range(0u, 1024u));
   registry.add("--data-dir", config.data_dir, "NADOO_DATA_DIR", "where the embedded storage keeps its files");
+  registry
+      .add_masked("--store", config.store, "NADOO_STORE",
+                  "sqlite (in --data-dir), or postgresql://user[:password]@host:port/dbname for a database "
+                  "that several nodes share",
+                  [](std::string_view store) {
+                    return store::postgres::is_postgres_uri(store)
+                               ? store::postgres::with_masked_password(store)
+                               : std::string(store);
+                  })
+      ->check(store_location);
+  registry
+      .add("--store-statement-timeout-ms", config.store_statement_timeout_ms,
+           "NADOO_STORE_STATEMENT_TIMEOUT_MS", "longest PostgreSQL statement; a longer one fails the call")
+      ->check(CLI::Range(100u, 600'000u));
   registry
       .add("--sqlite-checkpoint-pages", config.sqlite_checkpoint_pages, "NADOO_SQLITE_CHECKPOINT_PAGES",
            "write-ahead log pages after which the embedded storage checkpoints (on a thread of its own)")

@@ -17,6 +17,13 @@ struct ServerConfig {
   std::uint16_t port = 8000;       // the spec's examples use :8000
   unsigned io_threads = 0;         // 0: one per core
   std::string data_dir = "data";
+  /// `sqlite` (the embedded store, in data_dir: nothing to set up) or a
+  /// PostgreSQL URI, the database that several nodes share.
+  std::string store = "sqlite";
+  /// A storage call that takes longer fails (503) instead of holding every
+  /// call queued behind it; 5 s is a hundred times our slowest statement on
+  /// a healthy database, short enough that a hung one is noticed at once.
+  unsigned store_statement_timeout_ms = 5000;
   /// Write-ahead log pages after which the embedded store checkpoints, on a
   /// thread of its own: SQLite's own automatic checkpoint default (about
   /// 4 MiB of 4 KiB pages), which bounds the log and the time a checkpoint takes.

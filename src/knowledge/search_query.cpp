@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "util/utf8_validation.hpp"
+
 namespace nadoo::knowledge {
 namespace {
 
@@ -71,6 +73,20 @@ std::string fts5_match_expression(std::string_view user_text) {
     if (!expression.empty()) expression += " OR ";
     // Terms hold no '"' (it is not a word byte), so quoting needs no escapes.
     expression += '"' + term + '"';
+  }
+  return expression;
+}
+
+std::string websearch_expression(std::string_view user_text) {
+  std::string expression;
+  for (const auto& term : search_terms(user_text)) {
+    // PostgreSQL rejects a query holding invalid UTF-8 as an error, where
+    // FTS5 matches nothing; such a term cannot match a stored word anyway.
+    if (!util::is_valid_utf8(term)) continue;
+    // "or" is a stop word, so no term is taken for the operator; terms hold
+    // no '"' or '-', websearch's other operators.
+    if (!expression.empty()) expression += " or ";
+    expression += term;
   }
   return expression;
 }

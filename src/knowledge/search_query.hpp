@@ -23,4 +23,10 @@ std::vector<std::string> search_terms(std::string_view user_text);
 /// (`"key" OR "q4" OR "metrics"`). Empty when no term is left: search nothing.
 std::string fts5_match_expression(std::string_view user_text);
 
+/// The same terms for PostgreSQL's websearch_to_tsquery, which never fails
+/// on its syntax: words joined by `or` (`key or q4 or metrics`), terms that
+/// are not valid UTF-8 dropped (the server would refuse them). Empty when no
+/// term is left.
+std::string websearch_expression(std::string_view user_text);
+
 }  // namespace nadoo::knowledge

@@ -12,9 +12,9 @@ void NotificationService::publish(const NotificationRequest& request, Published 
   const auto created_at = protocol::utc_timestamp_now();
   for (const auto& user_id : request.user_ids) {
     const auto& content = request.content;
-    notifications.push_back(store::Notification{util::random_id(store::notification_id_prefix), user_id, content.title, content.body,
-                                                content.action_url, content.data_json, created_at,
-                                                std::nullopt});
+    notifications.push_back(store::Notification{util::random_id(store::notification_id_prefix), user_id,
+                                                content.title, content.body, content.action_url,
+                                                content.data_json, created_at, std::nullopt});
   }
   storage_.run(
       strand_,
@@ -23,12 +23,13 @@ void NotificationService::publish(const NotificationRequest& request, Published 
         return std::move(notifications);
       },
       [this, done = std::move(done)](store::StoreResult<std::vector<store::Notification>> stored) {
-        if (!stored.ok()) return done(std::nullopt);
-        // Stored first, so a user who misses this live message finds it in the backlog.
-        for (const auto& notification : *stored.value) {
-          hub_.publish(hub::user_room(notification.user_id), notification_message(notification));
+        if (stored.ok()) {
+          // Stored first, so a user who misses this live message finds it in the backlog.
+          for (const auto& notification : *stored.value) {
+            hub_.publish(hub::user_room(notification.user_id), notification_message(notification));
+          }
         }
-        done(std::move(stored.value));
+        done(std::move(stored));
       });
 }
 

@@ -30,8 +30,8 @@ class NotificationService {
       : storage_(storage), hub_(hub), strand_(boost::asio::make_strand(io_context)) {}
 
   /// The stored notifications, one per user of the request in its order;
-  /// nullopt when storage failed, in which case none was stored or delivered.
-  using Published = std::function<void(std::optional<std::vector<store::Notification>>)>;
+  /// a failure when storage failed, in which case none was stored or delivered.
+  using Published = std::function<void(store::StoreResult<std::vector<store::Notification>>)>;
   void publish(const NotificationRequest& request, Published done);
 
   /// The user's oldest unread notifications, at most `max_notifications`.

@@ -11,16 +11,9 @@
 #include <thread>
 
 #include "store/store.hpp"
+#include "store/store_result.hpp"
 
 namespace nadoo::store {
-
-/// What a storage call gives back: a value, or the reason it failed.
-template <typename T>
-struct StoreResult {
-  std::optional<T> value;
-  std::string error;  // empty on success
-  bool ok() const { return value.has_value(); }
-};
 
 /// Runs storage calls on a thread of their own, so that no I/O thread ever
 /// waits for the disk, and hands each result back on the caller's executor.
@@ -43,6 +36,11 @@ class StorageExecutor {
           StoreResult<T> result;
           try {
             result.value.emplace(work(*store_));
+          } catch (const StoreUnavailable& error) {
+            // The store logs the outage once; a line per failed call would flood the log.
+            spdlog::debug("storage call failed: {}", error.what());
+            result.error = error.what();
+            result.unavailable = true;
           } catch (const std::exception& error) {
             spdlog::error("storage call failed: {}", error.what());
             result.error = error.what();

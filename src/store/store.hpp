@@ -1,21 +1,15 @@
 #pragma once
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "store/notification_store.hpp"
 #include "store/plugin_execution_store.hpp"
 #include "store/records.hpp"
+#include "store/store_error.hpp"
 #include "store/workspace_store.hpp"
 
 namespace nadoo::store {
-
-/// A storage failure that is ours, not the client's (disk, corruption, bug).
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// Durable storage. Calls block: they run on the storage executor
 /// (store/storage_executor.hpp), never on an I/O thread. One Store is used by

@@ -5,6 +5,7 @@ port is read from the server's own "listening on" log line, so nothing waits on
 a fixed delay.
 """
 import asyncio
+import hashlib
 import json
 import os
 import queue
@@ -36,13 +37,37 @@ def make_token(sub, ttl=3600, secret=JWT_SECRET, algorithm="HS256", **claims):
     return jwt.encode(payload, secret, algorithm=algorithm)
 
 
+def postgres_server_uri():
+    """The test PostgreSQL's URI (tests/support/postgres_server), from the state file ctest names."""
+    with open(os.environ["NADOO_TEST_POSTGRES_STATE"]) as state:
+        for line in state:
+            if line.startswith("URI="):
+                return line[len("URI="):].strip()
+    raise RuntimeError("no URI= line in the PostgreSQL state file: did the postgres fixture start?")
+
+
+def store_arguments(data_dir):
+    """`--store URI` of a database of its own per data directory when the suite runs
+    on PostgreSQL (NADOO_E2E_STORE=postgres, set by tests/CMakeLists.txt), so that a
+    server restarted on the same data directory finds its data again; none on SQLite."""
+    if os.environ.get("NADOO_E2E_STORE") != "postgres":
+        return []
+    server_uri = postgres_server_uri()
+    name = "e2e_" + hashlib.sha1(data_dir.encode()).hexdigest()[:20]
+    exists = subprocess.run(["psql", server_uri, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    if exists != "1":
+        subprocess.run(["psql", server_uri, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return ["--store", server_uri.rsplit("/", 1)[0] + "/" + name]
+
+
 class Server:
     def __init__(self, *args, env=None, tmp_path=None):
         environment = dict(os.environ)
         environment.update({"JWT_SECRET": JWT_SECRET, "NADOO_API_KEYS": API_KEY})
         environment.update(env or {})
         data_dir = str(tmp_path) if tmp_path else "/tmp/nadoo-e2e-data"
-        command = [BINARY, "serve", "--port", "0", "--data-dir", data_dir, *args]
+        command = [BINARY, "serve", "--port", "0", "--data-dir", data_dir, *store_arguments(data_dir), *args]
         self.process = subprocess.Popen(
             command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )

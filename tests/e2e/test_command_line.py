@@ -155,6 +155,16 @@ def test_print_config_masks_every_secret():
     assert 'openai-api-key = "********"  # environment' in result.stdout
 
 
+def test_print_config_masks_the_password_of_the_store_uri():
+    result = nadoo("serve", "--print-config", env={"NADOO_STORE": "postgresql://nadoo:pw-hidden@127.0.0.1:1/nadoo"})
+    assert result.returncode == 0, result.stderr
+    assert "pw-hidden" not in result.stdout
+    assert 'store = "postgresql://nadoo:***@127.0.0.1:1/nadoo"  # environment' in result.stdout
+    refused = nadoo("serve", "--print-config", "--store", "mysql://nadoo:pw-hidden@127.0.0.1/nadoo")
+    assert refused.returncode != 0 and "--store" in refused.stderr
+    assert "pw-hidden" not in refused.stderr
+
+
 def test_readme_option_table_matches_the_declared_options():
     """Every option of serve is in the README's table with its variable and
     default, and the table names no option the server does not have."""

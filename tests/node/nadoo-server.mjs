@@ -4,7 +4,7 @@
 // their close event with a deadline, and runs the fake OpenAI-compatible
 // upstream (tests/fake_openai) for chat tests.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +122,21 @@ export async function spawnUntilListening(command, args, { env, cwd, pattern, wh
 }
 
 /**
+ * `--store URI` of a fresh database of its own when the suite runs on
+ * PostgreSQL (NADOO_E2E_STORE=postgres, set by tests/CMakeLists.txt, with
+ * the test cluster's state file in NADOO_TEST_POSTGRES_STATE); none on SQLite.
+ */
+function storeArguments(dataDir) {
+  if (process.env.NADOO_E2E_STORE !== 'postgres') return [];
+  const state = readFileSync(process.env.NADOO_TEST_POSTGRES_STATE, 'utf8');
+  const serverUri = /^URI=(.*)$/m.exec(state)?.[1];
+  if (!serverUri) throw new Error('no URI= line in the PostgreSQL state file: did the postgres fixture start?');
+  const name = 'node_e2e_' + path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+  execFileSync('psql', [serverUri, '-qc', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+  return ['--store', serverUri.slice(0, serverUri.lastIndexOf('/') + 1) + name];
+}
+
+/**
  * Starts the server with `args` added to `serve --port 0 --data-dir <tmp>`,
  * `env` added to the environment (which already holds JWT_SECRET and
  * NADOO_API_KEYS), in the working directory `cwd` (default: this process's).
@@ -131,7 +146,8 @@ export async function startServer({ args = [], env = {}, cwd } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'nadoo-node-e2e-'));
   let started;
   try {
-    started = await spawnUntilListening(BINARY, ['serve', '--port', '0', '--data-dir', dataDir, ...args], {
+    const serve = ['serve', '--port', '0', '--data-dir', dataDir, ...storeArguments(dataDir), ...args];
+    started = await spawnUntilListening(BINARY, serve, {
       env: { ...process.env, JWT_SECRET, NADOO_API_KEYS: API_KEY, ...env },
       cwd,
       pattern: LISTENING_LINE,

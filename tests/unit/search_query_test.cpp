@@ -55,5 +55,11 @@ TEST(SearchQuery, blobs_longer_than_a_word_are_dropped) {
   EXPECT_EQ(search_terms(std::string(200, 'a') + " revenue"), Terms{"revenue"});
 }
 
+TEST(SearchQuery, websearch_joins_terms_with_or_and_drops_invalid_utf8) {
+  EXPECT_EQ(websearch_expression("Key metrics for Q4?"), "key or metrics or q4");
+  EXPECT_EQ(websearch_expression("caf\xc3\xa9 \xff\xfe\xc3 revenue"), "caf\xc3\xa9 or revenue");
+  EXPECT_EQ(websearch_expression("\xff\xfe\xc3"), "");
+}
+
 }  // namespace
 }  // namespace nadoo::knowledge

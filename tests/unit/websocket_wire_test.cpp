@@ -4,7 +4,7 @@
 
 #include "transport/rfc6455/frame_header.hpp"
 #include "transport/rfc6455/opening_handshake.hpp"
-#include "transport/rfc6455/utf8_validation.hpp"
+#include "util/utf8_validation.hpp"
 
 namespace nadoo::transport::rfc6455 {
 namespace {
@@ -24,18 +24,18 @@ TEST(FrameHeader, uses_the_shortest_length_form) {
 }
 
 TEST(Utf8Validation, accepts_well_formed_text_of_every_length) {
-  EXPECT_TRUE(is_valid_utf8(""));
-  EXPECT_TRUE(is_valid_utf8("plain ascii that is longer than eight bytes"));
-  EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf"));
+  EXPECT_TRUE(util::is_valid_utf8(""));
+  EXPECT_TRUE(util::is_valid_utf8("plain ascii that is longer than eight bytes"));
+  EXPECT_TRUE(util::is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf"));
 }
 
 TEST(Utf8Validation, refuses_overlong_surrogate_and_out_of_range_forms) {
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));             // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xe0\x80\xaf"));         // overlong, three bytes
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));         // U+D800, a surrogate
-  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));     // past U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("ascii then \xe2\x82"));  // truncated at the end
-  EXPECT_FALSE(is_valid_utf8("\x80 lone continuation"));
+  EXPECT_FALSE(util::is_valid_utf8("\xc0\xaf"));             // overlong '/'
+  EXPECT_FALSE(util::is_valid_utf8("\xe0\x80\xaf"));         // overlong, three bytes
+  EXPECT_FALSE(util::is_valid_utf8("\xed\xa0\x80"));         // U+D800, a surrogate
+  EXPECT_FALSE(util::is_valid_utf8("\xf4\x90\x80\x80"));     // past U+10FFFF
+  EXPECT_FALSE(util::is_valid_utf8("ascii then \xe2\x82"));  // truncated at the end
+  EXPECT_FALSE(util::is_valid_utf8("\x80 lone continuation"));
 }
 
 TEST(OpeningHandshake, answers_the_rfc_example_key) {

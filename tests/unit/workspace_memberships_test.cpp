@@ -6,8 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 
-#include "default_sqlite_store.hpp"
-#include "temporary_directory.hpp"
+#include "store_kinds.hpp"
 
 namespace nadoo::endpoints {
 namespace {
@@ -61,12 +60,14 @@ class WorkspaceMembershipsTest : public ::testing::Test {
     ASSERT_TRUE(done());
   }
 
-  test_support::TemporaryDirectory directory_;
+  // The cache in front of the store is under test, not the store: one store
+  // kind serves (the stores' answers are proved alike in workspace_store_test.cpp).
+  test_support::SqliteStoreKind store_kind_;
   boost::asio::io_context io_context_;
   // Keeps run_one_for waiting for storage's answers rather than returning at once.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
       boost::asio::make_work_guard(io_context_);
-  store::StorageExecutor storage_{store::open_default_sqlite_store(directory_.path() / "nadoo.db")};
+  store::StorageExecutor storage_{store_kind_.open()};
   WorkspaceMemberships memberships_{storage_, io_context_.get_executor(), 100};
 };
 

@@ -1,12 +1,15 @@
 #include "store/postgres/pg_connection.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <cerrno>
 #include <charconv>
-#include <vector>
+#include <cstdlib>
 
-#include "store/store.hpp"
+#include "store/store_error.hpp"
 
 namespace nadoo::store::postgres {
 namespace {
@@ -18,6 +21,22 @@ std::string trimmed(const char* message) {
   return text;
 }
 
+/// How long past the server's statement timeout the client waits before it
+/// gives the connection up: enough for the server's cancellation to arrive.
+constexpr std::chrono::milliseconds client_grace{1000};
+
+// Defaults an operator's URI may override (it is expanded after them): a
+// bounded connect, and keepalives that notice a vanished server in about
+// 15 s instead of the kernel's two hours.
+constexpr std::array<std::pair<const char*, const char*>, 6> connection_defaults{{
+    {"application_name", "nadoo-realtime"},
+    {"connect_timeout", "5"},
+    {"keepalives", "1"},
+    {"keepalives_idle", "5"},
+    {"keepalives_interval", "2"},
+    {"keepalives_count", "5"},
+}};
+
 }  // namespace
 
 Rows::Rows(pg_result* result) : result_(result) {}
@@ -25,6 +44,11 @@ Rows::Rows(pg_result* result) : result_(result) {}
 void Rows::ResultClearer::operator()(pg_result* result) const { PQclear(result); }
 
 int Rows::size() const { return PQntuples(result_.get()); }
+
+std::int64_t Rows::affected() const {
+  const char* count = PQcmdTuples(result_.get());
+  return count[0] == '\0' ? 0 : std::strtoll(count, nullptr, 10);
+}
 
 std::string Rows::text(int row, int column) const {
   return std::string(PQgetvalue(result_.get(), row, column),
@@ -47,7 +71,28 @@ std::int64_t Rows::integer(int row, int column) const {
   return number;
 }
 
-Connection::Connection(const std::string& connection_uri) : connection_(PQconnectdb(connection_uri.c_str())) {
+std::optional<std::int64_t> Rows::optional_integer(int row, int column) const {
+  if (PQgetisnull(result_.get(), row, column) != 0) return std::nullopt;
+  return integer(row, column);
+}
+
+double Rows::real(int row, int column) const {
+  // PostgreSQL writes floats with as many digits as round-trip them (extra_float_digits 1).
+  return std::strtod(PQgetvalue(result_.get(), row, column), nullptr);
+}
+
+bool Rows::boolean(int row, int column) const { return text(row, column) == "t"; }
+
+Connection::Connection(const ConnectionSettings& settings) {
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const auto& [keyword, value] : connection_defaults) {
+    keywords.push_back(keyword);
+    values.push_back(value);
+  }
+  keywords.insert(keywords.end(), {"dbname", nullptr});
+  values.insert(values.end(), {settings.uri.c_str(), nullptr});
+  connection_ = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
   if (connection_ == nullptr) throw StoreError("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(connection_) != CONNECTION_OK) {
     // libpq's message names the host and port and why, never the password.
@@ -55,46 +100,133 @@ Connection::Connection(const std::string& connection_uri) : connection_(PQconnec
     PQfinish(connection_);
     throw StoreError(message);
   }
+  if (settings.statement_timeout.count() > 0) {
+    execute("SET statement_timeout = " + std::to_string(settings.statement_timeout.count()));
+    client_timeout_ = settings.statement_timeout + client_grace;
+  }
 }
 
 Connection::~Connection() { PQfinish(connection_); }
 
-void Connection::fail(std::string_view doing, const pg_result* result) const {
-  const char* message = result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(connection_);
-  throw StoreError("PostgreSQL: " + std::string(doing) + ": " + trimmed(message));
+bool Connection::is_usable() const { return !given_up_ && PQstatus(connection_) == CONNECTION_OK; }
+
+void Connection::fail(std::string_view doing) const {
+  throw StoreError("PostgreSQL: " + std::string(doing) + ": " + trimmed(PQerrorMessage(connection_)));
 }
 
-void Connection::execute(const std::string& sql) { checked(PQexec(connection_, sql.c_str()), sql); }
+void Connection::execute(const std::string& sql) {
+  if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
+  if (PQsendQuery(connection_, sql.c_str()) == 0) fail("sending " + sql.substr(0, 200));
+  await_result(sql);
+}
 
 Rows Connection::query(const std::string& sql, std::initializer_list<Parameter> parameters) {
+  return run(sql, parameters.begin(), parameters.size());
+}
+
+Rows Connection::query(const std::string& sql, const std::vector<Parameter>& parameters) {
+  return run(sql, parameters.data(), parameters.size());
+}
+
+Rows Connection::run(const std::string& sql, const Parameter* parameters, std::size_t count) {
+  if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
   std::vector<std::string> texts;  // NUL-terminated copies: libpq reads C strings
   std::vector<const char*> values;
-  texts.reserve(parameters.size());  // no reallocation: the pointers below stay valid
-  values.reserve(parameters.size());
-  for (const Parameter& parameter : parameters) {
-    if (parameter) {
-      texts.emplace_back(*parameter);
+  texts.reserve(count);  // no reallocation: the pointers below stay valid
+  values.reserve(count);
+  for (std::size_t index = 0; index < count; ++index) {
+    if (parameters[index]) {
+      texts.emplace_back(*parameters[index]);
       values.push_back(texts.back().c_str());
     } else {
       values.push_back(nullptr);
     }
   }
-  return checked(PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                              values.data(), nullptr, nullptr, 0),
-                 sql);
+  if (PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) == 0) {
+    fail("sending " + sql.substr(0, 200));
+  }
+  return await_result(sql);
 }
 
-Rows Connection::checked(pg_result* result, const std::string& sql) const {
-  Rows rows(result);  // cleared whichever way we leave
-  const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("running " + sql.substr(0, 200), result);
-  return rows;
+Rows Connection::await_result(const std::string& sql) {
+  const auto deadline = std::chrono::steady_clock::now() + client_timeout_;
+  // Every result of the statements sent is read, so that the connection is
+  // ready for the next; the first failure is the one reported.
+  std::optional<Rows> last;
+  std::string first_error;
+  for (;;) {
+    while (PQisBusy(connection_) != 0) wait_for_input(deadline, sql);
+    pg_result* result = PQgetResult(connection_);
+    if (result == nullptr) break;
+    const ExecStatusType status = PQresultStatus(result);
+    if (first_error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      first_error = trimmed(PQresultErrorMessage(result));
+      if (first_error.empty()) first_error = PQresStatus(status);
+    }
+    last.emplace(result);
+  }
+  if (!first_error.empty())
+    throw StoreError("PostgreSQL: running " + sql.substr(0, 200) + ": " + first_error);
+  if (!last) fail("running " + sql.substr(0, 200));
+  return std::move(*last);
+}
+
+void Connection::wait_for_input(std::chrono::steady_clock::time_point deadline, const std::string& sql) {
+  int wait_ms = -1;
+  if (client_timeout_.count() > 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    wait_ms = static_cast<int>(std::max<std::int64_t>(left.count(), 0));
+  }
+  pollfd socket{PQsocket(connection_), POLLIN, 0};
+  const int ready = ::poll(&socket, 1, wait_ms);
+  if (ready < 0 && errno == EINTR) return;
+  if (ready == 0) {
+    // The statement is still out there: this connection cannot be reused.
+    given_up_ = true;
+    throw StoreError("PostgreSQL did not answer within " + std::to_string(client_timeout_.count()) +
+                     " ms: " + sql.substr(0, 200));
+  }
+  if (PQconsumeInput(connection_) == 0) fail("reading the answer to " + sql.substr(0, 200));
+}
+
+namespace {
+
+void append_array_element(std::string& literal, std::string_view value) {
+  if (literal.size() > 1) literal += ',';
+  literal += '"';
+  for (const char character : value) {
+    if (character == '"' || character == '\\') literal += '\\';
+    literal += character;
+  }
+  literal += '"';
+}
+
+}  // namespace
+
+std::string text_array(const std::vector<std::string>& values) {
+  std::string literal = "{";
+  for (const auto& value : values) append_array_element(literal, value);
+  return literal + '}';
+}
+
+std::string text_array(const std::vector<std::optional<std::string>>& values) {
+  std::string literal = "{";
+  for (const auto& value : values) {
+    if (value) {
+      append_array_element(literal, *value);
+    } else {
+      literal += literal.size() > 1 ? ",NULL" : "NULL";
+    }
+  }
+  return literal + '}';
 }
 
 Transaction::Transaction(Connection& connection) : connection_(connection) { connection_.execute("BEGIN"); }
 
 Transaction::~Transaction() {
-  if (!open_) return;
+  if (!open_ || !connection_.is_usable()) return;
   try {
     connection_.execute("ROLLBACK");
   } catch (const StoreError& error) {

@@ -1,14 +1,16 @@
-// Thin RAII over libpq: a blocking connection for a thread of its own (the
+// Thin RAII over libpq: a blocking connection for a thread of its own (a
 // storage thread), its results, and a transaction. Every failure becomes a
 // StoreError that says what was being done; none carries the password.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct pg_conn;
 struct pg_result;
@@ -22,9 +24,14 @@ class Rows {
   explicit Rows(pg_result* result);
 
   int size() const;
+  /// Rows an INSERT, UPDATE or DELETE changed (0 for other statements).
+  std::int64_t affected() const;
   std::string text(int row, int column) const;  // "" for NULL
   std::optional<std::string> optional_text(int row, int column) const;
   std::int64_t integer(int row, int column) const;
+  std::optional<std::int64_t> optional_integer(int row, int column) const;
+  double real(int row, int column) const;
+  bool boolean(int row, int column) const;
 
  private:
   struct ResultClearer {
@@ -33,14 +40,24 @@ class Rows {
   std::unique_ptr<pg_result, ResultClearer> result_;
 };
 
+/// How a connection is made and how long a statement may take.
+struct ConnectionSettings {
+  /// libpq's URI or key=value syntax; PGPASSWORD and .pgpass work as libpq
+  /// makes them work.
+  std::string uri;
+  /// The server cancels a statement that runs longer; the client gives up
+  /// on the connection a second later (a server that stopped answering
+  /// cancels nothing). Zero: no limit.
+  std::chrono::milliseconds statement_timeout{0};
+};
+
 class Connection {
  public:
   /// A parameter's text, or SQL NULL.
   using Parameter = std::optional<std::string_view>;
 
-  /// Connects with libpq's URI or key=value syntax (PGPASSWORD and .pgpass
-  /// work as libpq makes them work).
-  explicit Connection(const std::string& connection_uri);
+  explicit Connection(const ConnectionSettings& settings);
+  explicit Connection(const std::string& uri) : Connection(ConnectionSettings{uri}) {}
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -50,14 +67,33 @@ class Connection {
   /// Runs one statement with `$1` … parameters, sent apart from the SQL text
   /// (never spliced into it).
   Rows query(const std::string& sql, std::initializer_list<Parameter> parameters = {});
+  Rows query(const std::string& sql, const std::vector<Parameter>& parameters);
+
+  /// False once the connection to the server is lost (or was given up on
+  /// at the client's deadline): only a new Connection can serve again.
+  bool is_usable() const;
 
  private:
-  /// `result` as Rows, or a StoreError naming `sql` when the statement failed.
-  Rows checked(pg_result* result, const std::string& sql) const;
-  [[noreturn]] void fail(std::string_view doing, const pg_result* result) const;
+  Rows run(const std::string& sql, const Parameter* parameters, std::size_t count);
+  /// Waits, up to the client's deadline, for the statement sent last and
+  /// returns its last result; a StoreError naming `sql` when it failed.
+  Rows await_result(const std::string& sql);
+  /// Waits for the socket to be readable and reads what arrived; gives the
+  /// connection up at `deadline`.
+  void wait_for_input(std::chrono::steady_clock::time_point deadline, const std::string& sql);
+  /// Throws a StoreError with libpq's message for the connection.
+  [[noreturn]] void fail(std::string_view doing) const;
 
   pg_conn* connection_ = nullptr;
+  std::chrono::milliseconds client_timeout_{0};  // zero: wait as long as it takes
+  bool given_up_ = false;
 };
+
+/// A PostgreSQL text-array literal (`{"a","b\"c"}`) for `$n::text[]`, so that
+/// a list travels as one parameter.
+std::string text_array(const std::vector<std::string>& values);
+/// The same with NULL elements for the absent values.
+std::string text_array(const std::vector<std::optional<std::string>>& values);
 
 /// One transaction; rolled back unless committed.
 class Transaction {

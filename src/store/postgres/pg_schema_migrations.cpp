@@ -122,9 +122,11 @@ CREATE INDEX notifications_unread_by_user ON notifications (user_id, sequence) W
 CREATE INDEX notifications_by_age ON notifications (created_at);
 
 -- Who may join a workspace's socket. The role is the platform's to interpret.
+-- Members page by user id in byte order, as on SQLite, whatever the
+-- database's locale.
 CREATE TABLE workspace_members (
   workspace_id text NOT NULL,
-  user_id text NOT NULL,
+  user_id text COLLATE "C" NOT NULL,
   role text,
   added_at text NOT NULL,
   PRIMARY KEY (workspace_id, user_id)

@@ -2,20 +2,18 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <type_traits>
 #include <vector>
 
+#include "store/page_limit.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
 namespace nadoo::store::sqlite {
 
-/// Binds a listing's LIMIT parameter to `limit` + 1, the extra row telling
-/// whether more follow. `limit` is capped so that the + 1 cannot overflow
-/// SQLite's integer. Returns the capped limit, for read_page_rows.
+/// Binds a listing's LIMIT parameter to `limit` + 1 (store/page_limit.hpp).
+/// Returns the capped limit, for read_page_rows.
 inline std::int64_t bind_page_limit(Query& rows, int parameter, std::size_t limit) {
-  const auto capped =
-      static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max() - 1));
+  const auto capped = capped_page_limit(limit);
   rows.bind_integer(parameter, capped + 1);
   return capped;
 }

@@ -1,22 +1,10 @@
 #include "store/sqlite/sqlite_plugin_execution_store.hpp"
 
+#include "store/debug_event_append.hpp"
 #include "store/sqlite/page_rows.hpp"
 
 namespace nadoo::store::sqlite {
 namespace {
-
-/// The status a terminal event gives a running execution; nullopt for the
-/// other event types.
-std::optional<std::string> status_after(const std::string& event_type) {
-  if (event_type == "execution_complete") return "completed";
-  if (event_type == "execution_error") return "failed";
-  return std::nullopt;
-}
-
-/// What a console message adds around an event's data: type, timestamp, sequence.
-constexpr std::size_t event_envelope_bytes = 96;
-
-bool has_ended(const std::string& status) { return status == "completed" || status == "failed"; }
 
 StoredDebugEvent read_event(const Query& row) {
   return StoredDebugEvent{row.integer(0), row.text(1), row.text(2), row.text(3)};
@@ -66,32 +54,16 @@ std::optional<AppendedEvents> SqlitePluginExecutionStore::append_events(
     const std::string& execution_id, const std::vector<DebugEvent>& events,
     std::optional<std::int64_t> total_execution_time_us, const std::string& now, const AppendLimits& limits) {
   Transaction transaction(connection_, Transaction::Kind::write);
-  std::int64_t last_sequence = 0;
-  std::int64_t event_count = 0;
-  AppendedEvents appended;
-  std::optional<std::string> ended_at;
+  ExecutionProgress before;
   {
     auto row = connection_.query(
         "SELECT last_sequence, event_count, status FROM plugin_executions WHERE execution_id = ?1");
     row.bind_text(1, execution_id);
     if (!row.next_row()) return std::nullopt;
-    last_sequence = row.integer(0);
-    event_count = row.integer(1);
-    appended.status = row.text(2);
+    before = ExecutionProgress{row.integer(0), row.integer(1), row.text(2)};
   }
-  for (const auto& event : events) {
-    const auto terminal_status = status_after(event.type);
-    const bool ends_execution = terminal_status && !has_ended(appended.status);
-    if (event_count >= limits.max_events_per_execution && !ends_execution) {
-      ++appended.dropped;
-      continue;
-    }
-    if (ends_execution) {
-      appended.status = *terminal_status;
-      ended_at = now;
-    }
-    ++event_count;
-    StoredDebugEvent stored{++last_sequence, event.type, event.data_json, event.timestamp};
+  auto plan = plan_append(before, events, now, limits);
+  for (const auto& stored : plan.appended.stored) {
     connection_
         .query(
             "INSERT INTO plugin_debug_events (execution_id, sequence, type, data_json, timestamp) "
@@ -102,23 +74,21 @@ std::optional<AppendedEvents> SqlitePluginExecutionStore::append_events(
         .bind_text(4, stored.data_json)
         .bind_text(5, stored.timestamp)
         .execute();
-    appended.stored.push_back(std::move(stored));
   }
   auto update = connection_.query(
       "UPDATE plugin_executions SET last_sequence = ?2, event_count = ?3, dropped_events = dropped_events + "
-      "?4, "
-      "status = ?5, ended_at = coalesce(?6, ended_at), "
+      "?4, status = ?5, ended_at = coalesce(?6, ended_at), "
       "total_execution_time_us = coalesce(?7, total_execution_time_us) WHERE execution_id = ?1");
   update.bind_text(1, execution_id)
-      .bind_integer(2, last_sequence)
-      .bind_integer(3, event_count)
-      .bind_integer(4, appended.dropped)
-      .bind_text(5, appended.status)
-      .bind_optional_text(6, ended_at);
+      .bind_integer(2, plan.after.last_sequence)
+      .bind_integer(3, plan.after.event_count)
+      .bind_integer(4, plan.appended.dropped)
+      .bind_text(5, plan.after.status)
+      .bind_optional_text(6, plan.ended_at);
   if (total_execution_time_us) update.bind_integer(7, *total_execution_time_us);
   update.execute();
   transaction.commit();
-  return appended;
+  return std::move(plan.appended);
 }
 
 DebugEventPage SqlitePluginExecutionStore::events_after(const std::string& execution_id,
@@ -151,7 +121,8 @@ RecentDebugEvents SqlitePluginExecutionStore::recent_events(const std::string& e
       "SELECT sequence, type, data_json, timestamp, length(CAST(data_json AS BLOB)) FROM plugin_debug_events "
       "WHERE execution_id = ?1 ORDER BY sequence DESC");
   rows.bind_text(1, execution_id);
-  recent.events = read_newest_within(rows, /*length_column=*/4, event_envelope_bytes, max_bytes, read_event);
+  recent.events =
+      read_newest_within(rows, /*length_column=*/4, debug_event_envelope_bytes, max_bytes, read_event);
   recent.omitted_events -= static_cast<std::int64_t>(recent.events.size());
   return recent;
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "transport/rfc6455/utf8_validation.hpp"
+#include "util/utf8_validation.hpp"
 
 namespace nadoo::transport::rfc6455 {
 namespace {
@@ -127,7 +127,8 @@ std::optional<ClientEvent> ClientFrameReader::on_data_frame(const Frame& frame) 
 }
 
 std::optional<ClientEvent> ClientFrameReader::complete_message(Opcode opcode, std::string_view payload) {
-  if (opcode == Opcode::text && !is_valid_utf8(payload)) return violation(invalid_payload, "Invalid UTF-8");
+  if (opcode == Opcode::text && !util::is_valid_utf8(payload))
+    return violation(invalid_payload, "Invalid UTF-8");
   return ClientEvent{ClientEvent::Kind::message, opcode, payload};
 }
 
@@ -138,7 +139,7 @@ std::optional<ClientEvent> ClientFrameReader::on_close_frame(std::string_view pa
                                                static_cast<unsigned char>(payload[1]));
   if (!is_sendable_close_code(code)) return violation(protocol_error, "Invalid close code");
   const auto reason = payload.substr(2);
-  if (!is_valid_utf8(reason)) return violation(invalid_payload, "Invalid UTF-8");
+  if (!util::is_valid_utf8(reason)) return violation(invalid_payload, "Invalid UTF-8");
   return ClientEvent{ClientEvent::Kind::close, Opcode::close, reason, code};
 }
 

@@ -1,9 +1,9 @@
-#include "transport/rfc6455/utf8_validation.hpp"
+#include "util/utf8_validation.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace nadoo::transport::rfc6455 {
+namespace nadoo::util {
 namespace {
 
 constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
@@ -58,4 +58,4 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-}  // namespace nadoo::transport::rfc6455
+}  // namespace nadoo::util

@@ -1,0 +1,58 @@
+#include "store/postgres/pg_reconnecting_connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "store/postgres/pg_schema_migrations.hpp"
+#include "store/store.hpp"
+
+namespace nadoo::store::postgres {
+namespace {
+
+constexpr std::chrono::milliseconds first_backoff{100};
+// Short enough that a database back from a restart serves within about 2 s;
+// a connection attempt every 2 s costs the database server nothing.
+constexpr std::chrono::milliseconds max_backoff{2000};
+
+}  // namespace
+
+ReconnectingConnection::ReconnectingConnection(ConnectionSettings settings, std::string log_name)
+    : settings_(std::move(settings)), log_name_(std::move(log_name)) {}
+
+Connection& ReconnectingConnection::connected() {
+  if (connection_) return *connection_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_) throw StoreUnavailable("storage is unavailable: " + last_failure_);
+  try {
+    auto connection = std::make_unique<Connection>(settings_);
+    migrate(*connection);
+    connection_ = std::move(connection);
+  } catch (const StoreError& error) {
+    const bool first_failure = backoff_.count() == 0;
+    backoff_ = first_failure ? first_backoff : std::min(backoff_ * 2, max_backoff);
+    next_attempt_ = now + backoff_;
+    last_failure_ = error.what();
+    // Once per outage, not once per attempt.
+    if (first_failure) spdlog::error("PostgreSQL {}: {}; retrying", log_name_, last_failure_);
+    throw StoreUnavailable("storage is unavailable: " + last_failure_);
+  }
+  if (backoff_.count() > 0)
+    spdlog::info("PostgreSQL {}: connected again", log_name_);
+  else
+    spdlog::info("PostgreSQL {}: connected", log_name_);
+  backoff_ = std::chrono::milliseconds{0};
+  return *connection_;
+}
+
+StoreUnavailable ReconnectingConnection::lost(const StoreError& error) {
+  connection_.reset();
+  // The next call tries again at once: the server may have only dropped this connection.
+  next_attempt_ = {};
+  backoff_ = first_backoff;
+  last_failure_ = error.what();
+  spdlog::error("PostgreSQL {}: connection lost: {}", log_name_, last_failure_);
+  return StoreUnavailable("storage is unavailable: " + last_failure_);
+}
+
+}  // namespace nadoo::store::postgres
