@@ -84,42 +84,5 @@ TEST(PostgresSchemaMigrations, ADatabaseOfANewerServerIsRefusedUntouched) {
   EXPECT_EQ(schema_version(connection), latest_schema_version + 1);
 }
 
-TEST(PostgresConnection, AnUnreachableServerIsAStoreErrorThatNamesNoPassword) {
-  try {
-    // Port 1 on loopback: refused at once.
-    Connection connection("postgresql://nadoo:s3cret-pass@127.0.0.1:1/nadoo?connect_timeout=2");
-    FAIL() << "connected to port 1";
-  } catch (const StoreError& error) {
-    const std::string message = error.what();
-    EXPECT_NE(message.find("cannot connect to PostgreSQL"), std::string::npos) << message;
-    EXPECT_EQ(message.find("s3cret-pass"), std::string::npos) << message;
-  }
-}
-
-TEST(PostgresConnection, ParametersTravelApartFromTheSqlAndNullIsNull) {
-  test_support::PostgresTestDatabase database;
-  Connection connection(database.uri());
-  const std::string hostile = "'; DROP TABLE x; --";
-  const Rows rows = connection.query("SELECT $1::text, $2::text IS NULL", {hostile, std::nullopt});
-  EXPECT_EQ(rows.text(0, 0), hostile);
-  EXPECT_EQ(rows.text(0, 1), "t");
-}
-
-TEST(PostgresConnection, AFailedStatementRollsItsTransactionBack) {
-  test_support::PostgresTestDatabase database;
-  Connection connection(database.uri());
-  connection.execute("CREATE TABLE t (n integer PRIMARY KEY)");
-  try {
-    Transaction transaction(connection);
-    connection.execute("INSERT INTO t VALUES (1)");
-    connection.execute("INSERT INTO t VALUES (1)");  // duplicate key
-    transaction.commit();
-    FAIL() << "a duplicate key was accepted";
-  } catch (const StoreError& error) {
-    EXPECT_NE(std::string(error.what()).find("duplicate key"), std::string::npos) << error.what();
-  }
-  EXPECT_EQ(connection.query("SELECT count(*) FROM t").integer(0, 0), 0);
-}
-
 }  // namespace
 }  // namespace nadoo::store::postgres

@@ -37,6 +37,16 @@ constexpr std::array<std::pair<const char*, const char*>, 6> connection_defaults
     {"keepalives_count", "5"},
 }};
 
+/// Whether a statement's SQLSTATE says the database, not the statement, is
+/// the trouble, so that the same call may succeed later: a statement
+/// cancelled at the timeout (57014), the server shutting down or restarting
+/// (57P01–57P03), a connection failure (class 08).
+bool means_unavailable(const char* sqlstate) {
+  if (sqlstate == nullptr) return false;
+  const std::string_view state(sqlstate);
+  return state == "57014" || state.rfind("57P0", 0) == 0 || state.rfind("08", 0) == 0;
+}
+
 }  // namespace
 
 Rows::Rows(pg_result* result) : result_(result) {}
@@ -155,6 +165,7 @@ Rows Connection::await_result(const std::string& sql) {
   // ready for the next; the first failure is the one reported.
   std::optional<Rows> last;
   std::string first_error;
+  bool unavailable = false;
   for (;;) {
     while (PQisBusy(connection_) != 0) wait_for_input(deadline, sql);
     pg_result* result = PQgetResult(connection_);
@@ -163,11 +174,15 @@ Rows Connection::await_result(const std::string& sql) {
     if (first_error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       first_error = trimmed(PQresultErrorMessage(result));
       if (first_error.empty()) first_error = PQresStatus(status);
+      unavailable = means_unavailable(PQresultErrorField(result, PG_DIAG_SQLSTATE));
     }
     last.emplace(result);
   }
-  if (!first_error.empty())
-    throw StoreError("PostgreSQL: running " + sql.substr(0, 200) + ": " + first_error);
+  if (!first_error.empty()) {
+    const std::string message = "PostgreSQL: running " + sql.substr(0, 200) + ": " + first_error;
+    if (unavailable) throw StoreUnavailable(message);
+    throw StoreError(message);
+  }
   if (!last) fail("running " + sql.substr(0, 200));
   return std::move(*last);
 }

@@ -33,9 +33,6 @@ class ReconnectingConnection {
     }
   }
 
-  /// Whether the last call found the server (for the log, not for routing).
-  bool is_connected() const { return connection_ != nullptr; }
-
  private:
   Connection& connected();
   /// Drops the lost connection; the StoreUnavailable to throw for `error`.
