@@ -5,38 +5,16 @@ test has a cluster of its own (tests/support/postgres_server), so halting it
 disturbs no other test."""
 import asyncio
 import json
-import subprocess
 import time
 
-import pytest
 import websockets
 
-from nadoo_server import REPO, REPO_DEMO_SEED, Server, http_call, http_get, make_token, run
+from nadoo_server import REPO_DEMO_SEED, Server, http_call, http_get, make_token, run
+from postgres_cluster import cluster  # noqa: F401 (a fixture)
 
-POSTGRES_SERVER = str(REPO / "tests" / "support" / "postgres_server")
 DEMO_APP = "app-uuid-123"
 # The node retries with a backoff capped at 2 s and probes every second.
 RECOVERY_SECONDS = 15
-
-
-class Cluster:
-    def __init__(self, tmp_path):
-        self.state = str(tmp_path / "postgres.state")
-        self.command("start")
-        with open(self.state) as state:
-            server_uri = next(line[4:].strip() for line in state if line.startswith("URI="))
-        subprocess.run(["psql", server_uri, "-qc", "CREATE DATABASE nadoo"], check=True, capture_output=True)
-        self.uri = server_uri.rsplit("/", 1)[0] + "/nadoo"
-
-    def command(self, name):
-        subprocess.run([POSTGRES_SERVER, name, self.state], check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture
-def cluster(tmp_path):
-    cluster = Cluster(tmp_path)
-    yield cluster
-    cluster.command("stop")
 
 
 def await_readiness(server, status):
