@@ -140,8 +140,13 @@ int run_server(const config::ServerConfig& config) {
                                                  config.outbound_queue_limit_bytes);
   endpoints::WorkspacePresence workspace_presence;
   endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
+  // A shared database has other writers, whose membership changes this
+  // node's cache would not see until the broker carries them (issue 12): on
+  // PostgreSQL every admission reads storage, one indexed lookup.
+  const std::size_t membership_cache_entries =
+      store::postgres::is_postgres_uri(config.store) ? 0 : config.membership_cache_entries;
   endpoints::WorkspaceMemberships workspace_memberships(storage, io_context.get_executor(),
-                                                        config.membership_cache_entries);
+                                                        membership_cache_entries);
   endpoints::WorkspaceEndpoint workspaces(
       {hub, metrics, admission, workspace_memberships, workspace_presence},
       {config.workspace_rate_limit_events_per_second,

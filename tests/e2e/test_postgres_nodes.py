@@ -1,9 +1,13 @@
 """Two nodes on one PostgreSQL database, before they talk to each other:
 what both write for one plugin execution or one user never collides and
-keeps each writer's order, and what one node writes the other reads."""
+keeps each writer's order, and what one node writes the other reads, also
+a membership that the other node admitted from before."""
+import json
 import threading
 
-from nadoo_server import Server, http_call, make_token
+import websockets
+
+from nadoo_server import Server, add_workspace_member, http_call, make_token, run
 from postgres_cluster import cluster  # noqa: F401 (a fixture)
 
 EXECUTIONS = "/api/v1/plugins/executions"
@@ -81,5 +85,26 @@ def test_two_nodes_publishing_to_one_user_keep_every_notification_in_order(clust
         titles = [n["title"] for n in listed]
         for name in "ab":
             assert [t for t in titles if t.startswith(name)] == [f"{name}-{n}" for n in range(WRITES_PER_NODE)]
+    finally:
+        stop_all(nodes)
+
+
+async def first_workspace_message(server, workspace_id, user_id):
+    url = server.ws_url(f"/ws/workspaces/{workspace_id}?token={make_token(user_id)}")
+    async with websockets.connect(url) as ws:
+        return json.loads(await ws.recv())
+
+
+def test_a_membership_removed_on_one_node_is_refused_on_the_other(cluster, tmp_path):
+    nodes = two_nodes(cluster, tmp_path)
+    try:
+        add_workspace_member(nodes[0], "ws-shared", "user-leaving")
+        assert run(first_workspace_message(nodes[1], "ws-shared", "user-leaving"))["type"] == "connected"
+        status, reply = http_call(nodes[0], "DELETE", "/api/v1/workspaces/ws-shared/members/user-leaving")
+        assert status == 200, reply
+        refused = run(first_workspace_message(nodes[1], "ws-shared", "user-leaving"))
+        assert refused["type"] == "error" and refused["code"] == "forbidden", refused
+        add_workspace_member(nodes[0], "ws-shared", "user-leaving")
+        assert run(first_workspace_message(nodes[1], "ws-shared", "user-leaving"))["type"] == "connected"
     finally:
         stop_all(nodes)

@@ -17,6 +17,13 @@ TEST(MembershipCache, knows_only_what_was_recorded) {
   EXPECT_EQ(cache.find("ws-2", "alice"), std::nullopt);
 }
 
+TEST(MembershipCache, a_cache_of_no_entries_keeps_no_answer) {
+  MembershipCache cache(0);
+  cache.record("ws-1", "alice", true);
+  EXPECT_EQ(cache.find("ws-1", "alice"), std::nullopt);
+  EXPECT_EQ(cache.size(), 0U);
+}
+
 TEST(MembershipCache, the_latest_answer_wins) {
   MembershipCache cache(10);
   cache.record("ws-1", "alice", true);

@@ -4,7 +4,7 @@
 
 namespace nadoo::endpoints {
 
-MembershipCache::MembershipCache(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+MembershipCache::MembershipCache(std::size_t capacity) : capacity_(capacity) {}
 
 std::string MembershipCache::key(std::string_view workspace_id, std::string_view user_id) {
   // Workspace ids never contain NUL (util::is_valid_resource_id): the first NUL ends it.
@@ -24,6 +24,7 @@ std::optional<bool> MembershipCache::find(std::string_view workspace_id, std::st
 }
 
 void MembershipCache::record(std::string_view workspace_id, std::string_view user_id, bool is_member) {
+  if (capacity_ == 0) return;
   auto recorded = key(workspace_id, user_id);
   std::lock_guard lock(mutex_);
   const auto [entry, inserted] = answers_.try_emplace(std::move(recorded), is_member);

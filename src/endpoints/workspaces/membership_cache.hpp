@@ -13,7 +13,7 @@ namespace nadoo::endpoints {
 /// What storage last said about (workspace, user) memberships, so that an
 /// admission usually needs no round trip to the storage thread. Answers are
 /// kept whether yes or no; at most `capacity` of them, the oldest recorded
-/// going first.
+/// going first. A capacity of 0 keeps none: every lookup goes to storage.
 ///
 /// Only the storage thread records (WorkspaceMemberships does it in the same
 /// storage task as the read or write it learnt from), so the cache changes in
