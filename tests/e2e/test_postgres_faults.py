@@ -13,8 +13,9 @@ from nadoo_server import REPO_DEMO_SEED, Server, http_call, http_get, make_token
 from postgres_cluster import cluster  # noqa: F401 (a fixture)
 
 DEMO_APP = "app-uuid-123"
-# The node retries with a backoff capped at 2 s and probes every second.
-RECOVERY_SECONDS = 15
+# The bound for a node to serve again; by design at most about 3 s
+# (connect attempts back off to 2 s at most, the probe runs every second).
+RECOVERY_SECONDS = 5
 
 
 def await_readiness(server, status):
