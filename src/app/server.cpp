@@ -63,23 +63,22 @@ auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
 }
 
 std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
-  if (!store::postgres::is_postgres_uri(config.store)) {
-    auto store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
-                                          config.sqlite_checkpoint_pages);
-    if (!config.seed_file.empty()) load_seed_file(config.seed_file, *store);
-    return store;
+  std::unique_ptr<store::Store> store;
+  if (store::postgres::is_postgres_uri(config.store)) {
+    spdlog::info("storage: PostgreSQL at {}", store::postgres::with_masked_password(config.store));
+    store = store::open_postgres_store(
+        {config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)});
+  } else {
+    store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
+                                     config.sqlite_checkpoint_pages);
   }
-  spdlog::info("storage: PostgreSQL at {}", store::postgres::with_masked_password(config.store));
-  auto store = store::open_postgres_store(
-      {config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)});
-  if (!config.seed_file.empty()) {
-    try {
-      load_seed_file(config.seed_file, *store);
-    } catch (const store::StoreUnavailable& error) {
-      // The node serves without it: the database may be back in a moment, and
-      // the seed is demo data, not something a node needs to run.
-      spdlog::error("seed file {} not loaded: {}", config.seed_file, error.what());
-    }
+  if (config.seed_file.empty()) return store;
+  try {
+    load_seed_file(config.seed_file, *store);
+  } catch (const store::StoreUnavailable& error) {
+    // The node serves without it: the database may be back in a moment, and
+    // the seed is demo data, not something a node needs to run.
+    spdlog::error("seed file {} not loaded: {}", config.seed_file, error.what());
   }
   return store;
 }

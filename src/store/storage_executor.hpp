@@ -7,7 +7,6 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <string>
 #include <thread>
 
 #include "store/store.hpp"
@@ -39,11 +38,9 @@ class StorageExecutor {
           } catch (const StoreUnavailable& error) {
             // The store logs the outage once; a line per failed call would flood the log.
             spdlog::debug("storage call failed: {}", error.what());
-            result.error = error.what();
             result.unavailable = true;
           } catch (const std::exception& error) {
             spdlog::error("storage call failed: {}", error.what());
-            result.error = error.what();
           }
           boost::asio::post(executor, [done = std::move(done), result = std::move(result)]() mutable {
             done(std::move(result));
