@@ -2,10 +2,10 @@
 // events in, one event per POST and as whole debug bundles, while consoles
 // watch the execution and must receive every event. The driver starts and
 // stops the server. The API key comes from BENCH_API_KEY and is never printed.
-import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { PostLoad } from './post_load.mjs';
 import { RawResults, clock_ticks_per_second, cpu_ticks, percentile, proc_status_number, round } from './bench_common.mjs';
 
 const { values: options } = parseArgs({
@@ -32,7 +32,7 @@ const concurrency = Number(options.concurrency);
 const consoles = Number(options.consoles);
 const deadline_ms = Number(options['deadline-seconds']) * 1000;
 const api_key = process.env.BENCH_API_KEY;
-const base = `http://${host}:${port}/api/v1/plugins/executions`;
+const base = '/api/v1/plugins/executions';
 
 if (!port || !server_pid || !options.out || !api_key) {
   console.error('usage: BENCH_API_KEY=… node plugin_ingest.mjs --port P --server-pid PID --out FILE');
@@ -41,36 +41,8 @@ if (!port || !server_pid || !options.out || !api_key) {
 
 const results = new RawResults(options.out, 'plugin-ingest', { events, bundles, logs_per_bundle, concurrency, consoles });
 
-// node:http with a keep-alive agent: several times the requests per second of
-// fetch(), which used a whole core at about 1,400 requests/s here.
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-
-/** POSTs `body` as JSON to `base` + `path`; resolves with the time it took. */
-function post(path, body, expected_status) {
-  const started = performance.now();
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${base}${path}`,
-      {
-        method: 'POST',
-        agent,
-        timeout: 10000,
-        headers: { 'X-API-Key': api_key, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => {
-          if (response.statusCode !== expected_status) reject(new Error(`POST ${path} answered HTTP ${response.statusCode}`));
-          else resolve(performance.now() - started);
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`POST ${path}: no answer within 10 s`)));
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
+const load = new PostLoad(host, port, concurrency, { 'X-API-Key': api_key });
+const post = (path, body, expected_status) => load.post(0, `${base}${path}`, body, expected_status);
 
 /** Resolves once the console has seen `execution_info`; counts the live events it gets after. */
 function open_console(execution_id, counter) {
@@ -88,20 +60,6 @@ function open_console(execution_id, counter) {
 
 const log_record = (n) => ({ level: 'info', message: `step ${n} done`, timestamp: new Date().toISOString() });
 
-/** `count` POSTs, `concurrency` at a time; their durations. */
-async function run_posts(count, make_request) {
-  const durations = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const n = next++;
-      durations[n] = await make_request(n);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return durations.sort((a, b) => a - b);
-}
-
 /** Runs one phase; figures for `ingested` events, waiting until every console has them all. */
 async function phase(execution_id, ingested, make_request, count) {
   const counters = Array.from({ length: consoles }, () => ({ received: 0 }));
@@ -109,7 +67,7 @@ async function phase(execution_id, ingested, make_request, count) {
   const server_ticks_before = cpu_ticks(server_pid);
   const generator_cpu_before = process.cpuUsage();
   const started = performance.now();
-  const durations = await run_posts(count, make_request);
+  const durations = await load.run(count, make_request);
   const ingest_seconds = (performance.now() - started) / 1000;
   const server_ticks_after = cpu_ticks(server_pid);
   const generator_cpu = process.cpuUsage(generator_cpu_before);
@@ -142,7 +100,7 @@ async function phase(execution_id, ingested, make_request, count) {
 async function main() {
   const rss_before_kib = proc_status_number(server_pid, 'VmRSS');
   await post('', { plugin_id: 'bench-plugin', tool_name: 'single', execution_id: 'exec-single' }, 201);
-  const single = await phase('exec-single', events, (n) => post('/exec-single/events', { type: 'log', data: log_record(n) }, 202), events);
+  const single = await phase('exec-single', events, (n) => [`${base}/exec-single/events`, { type: 'log', data: log_record(n) }, 202], events);
 
   await post('', { plugin_id: 'bench-plugin', tool_name: 'bundle', execution_id: 'exec-bundle' }, 201);
   const bundle = (n) => ({
@@ -153,7 +111,7 @@ async function main() {
     api_calls: [],
     total_execution_time: 0.5,
   });
-  const batched = await phase('exec-bundle', bundles * logs_per_bundle, (n) => post('/exec-bundle/events/batch', bundle(n), 202), bundles);
+  const batched = await phase('exec-bundle', bundles * logs_per_bundle, (n) => [`${base}/exec-bundle/events/batch`, bundle(n), 202], bundles);
 
   results.data.figures = {
     single_events_per_second: single.events_per_second,
@@ -179,6 +137,6 @@ results.run(async () => {
   try {
     await main();
   } finally {
-    agent.destroy();
+    load.close();
   }
 }, { deadline_ms, deadline_owner: 'generator' });

@@ -16,21 +16,52 @@ void NotificationService::publish(const NotificationRequest& request, Published 
                                                 content.title, content.body, content.action_url,
                                                 content.data_json, created_at, std::nullopt});
   }
+  boost::asio::post(strand_,
+                    [this, notifications = std::move(notifications), done = std::move(done)]() mutable {
+                      waiting_.push_back({std::move(notifications), std::move(done)});
+                      insert_waiting();
+                    });
+}
+
+void NotificationService::insert_waiting() {
+  if (inserting_ || waiting_.empty()) return;
+  std::vector<WaitingPublish> batch;
+  std::vector<store::Notification> notifications;
+  while (!waiting_.empty() &&
+         (batch.empty() ||
+          notifications.size() + waiting_.front().notifications.size() <= max_notifications_per_insert)) {
+    auto& next = waiting_.front();
+    notifications.insert(notifications.end(), next.notifications.begin(), next.notifications.end());
+    batch.push_back(std::move(next));
+    waiting_.pop_front();
+  }
+  inserting_ = true;
   storage_.run(
       strand_,
-      [notifications = std::move(notifications)](store::Store& store) mutable {
+      [notifications = std::move(notifications)](store::Store& store) {
         store.notifications().insert_notifications(notifications);
-        return std::move(notifications);
+        return true;
       },
-      [this, done = std::move(done)](store::StoreResult<std::vector<store::Notification>> stored) {
-        if (stored.ok()) {
-          // Stored first, so a user who misses this live message finds it in the backlog.
-          for (const auto& notification : *stored.value) {
-            hub_.publish(hub::user_room(notification.user_id), notification_message(notification));
-          }
-        }
-        done(std::move(stored));
+      [this, batch = std::move(batch)](store::StoreResult<bool> stored) mutable {
+        on_inserted(std::move(batch), stored);
       });
+}
+
+void NotificationService::on_inserted(std::vector<WaitingPublish> batch, store::StoreResult<bool> stored) {
+  inserting_ = false;
+  for (auto& publish : batch) {
+    store::StoreResult<std::vector<store::Notification>> result;
+    result.unavailable = stored.unavailable;
+    if (stored.ok()) {
+      // Stored first, so a user who misses this live message finds it in the backlog.
+      for (const auto& notification : publish.notifications) {
+        hub_.publish(hub::user_room(notification.user_id), notification_message(notification));
+      }
+      result.value = std::move(publish.notifications);
+    }
+    publish.done(std::move(result));
+  }
+  insert_waiting();
 }
 
 void NotificationService::read_backlog(const std::string& user_id, std::size_t max_notifications,

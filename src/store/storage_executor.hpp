@@ -2,12 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
 #include <exception>
 #include <memory>
-#include <optional>
+#include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "store/store.hpp"
 #include "store/store_result.hpp"
@@ -16,9 +20,24 @@ namespace nadoo::store {
 
 /// Runs storage calls on a thread of their own, so that no I/O thread ever
 /// waits for the disk, and hands each result back on the caller's executor.
-/// Calls run one at a time, in the order they were made.
+///
+/// Order: calls run one at a time, in the order they were made, and their
+/// results are handed back in that order.
+///
+/// Group commit: the calls that queued up while the previous ones ran (at
+/// most `max_group_calls`) run as one transaction, one commit for all, and
+/// each result is handed back only after that commit. Should any call of the
+/// group fail, or roll back a transaction of its own, the group is rolled
+/// back and its calls run again one by one, each its own transaction as
+/// they would have alone: grouping never changes what a call does or sees.
+/// So `work` must be safe to run twice; it is called as const.
 class StorageExecutor {
  public:
+  /// Why 64: a commit's cost is mostly fixed (one flush), so the group's
+  /// size is bounded only so that the first call of a full group waits for
+  /// at most 63 others; a larger bound adds latency and no throughput.
+  static constexpr std::size_t max_group_calls = 64;
+
   explicit StorageExecutor(std::unique_ptr<Store> store);
   /// Finishes every call already made (writes included), then stops.
   ~StorageExecutor();
@@ -29,29 +48,71 @@ class StorageExecutor {
   /// on `executor`. `work` returns T (use bool for calls without a value).
   template <typename Executor, typename Work, typename Done>
   void run(const Executor& executor, Work work, Done done) {
-    using T = std::invoke_result_t<Work, Store&>;
-    boost::asio::post(
-        io_context_, [this, executor, work = std::move(work), done = std::move(done)]() mutable {
-          StoreResult<T> result;
-          try {
-            result.value.emplace(work(*store_));
-          } catch (const StoreUnavailable& error) {
-            // The store logs the outage once; a line per failed call would flood the log.
-            spdlog::debug("storage call failed: {}", error.what());
-            result.unavailable = true;
-          } catch (const std::exception& error) {
-            spdlog::error("storage call failed: {}", error.what());
-          }
-          boost::asio::post(executor, [done = std::move(done), result = std::move(result)]() mutable {
-            done(std::move(result));
-          });
-        });
+    enqueue(std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
   }
 
  private:
+  /// A call waiting for its turn, its result kept until it is handed back.
+  class PendingCall {
+   public:
+    virtual ~PendingCall() = default;
+    /// Runs the work; throws what it throws (a group then runs alone).
+    virtual void run_in_group(Store& store) = 0;
+    /// Runs the work as its own transaction; a failure becomes the result.
+    virtual void run_alone(Store& store) = 0;
+    /// Posts `done(result)` to the caller's executor.
+    virtual void hand_back() = 0;
+  };
+
+  template <typename Executor, typename Work, typename Done>
+  class Call final : public PendingCall {
+   public:
+    using T = std::invoke_result_t<const Work&, Store&>;
+    Call(const Executor& executor, Work work, Done done)
+        : executor_(executor), work_(std::move(work)), done_(std::move(done)) {}
+
+    void run_in_group(Store& store) override { result_.value.emplace(std::as_const(work_)(store)); }
+
+    void run_alone(Store& store) override {
+      result_ = {};
+      try {
+        result_.value.emplace(std::as_const(work_)(store));
+      } catch (const StoreUnavailable& error) {
+        // The store logs the outage once; a line per failed call would flood the log.
+        spdlog::debug("storage call failed: {}", error.what());
+        result_.unavailable = true;
+      } catch (const std::exception& error) {
+        spdlog::error("storage call failed: {}", error.what());
+      }
+    }
+
+    void hand_back() override {
+      boost::asio::post(executor_, [done = std::move(done_), result = std::move(result_)]() mutable {
+        done(std::move(result));
+      });
+    }
+
+   private:
+    Executor executor_;
+    Work work_;
+    Done done_;
+    StoreResult<T> result_;
+  };
+
+  using Calls = std::vector<std::unique_ptr<PendingCall>>;
+
+  void enqueue(std::unique_ptr<PendingCall> call);
+  void run_calls();
+  /// Up to max_group_calls queued calls, waiting for one; none once stopping and drained.
+  Calls next_calls();
+  /// Runs `calls` as one transaction; false (and rolled back) unless every call and the commit succeeded.
+  bool run_as_group(const Calls& calls);
+
   std::unique_ptr<Store> store_;
-  boost::asio::io_context io_context_{1};
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running_;
+  std::mutex mutex_;
+  std::condition_variable queued_;
+  std::deque<std::unique_ptr<PendingCall>> queue_;
+  bool stopping_ = false;
   std::thread thread_;
 };
 

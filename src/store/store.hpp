@@ -13,7 +13,8 @@ namespace nadoo::store {
 
 /// Durable storage. Calls block: they run on the storage executor
 /// (store/storage_executor.hpp), never on an I/O thread. One Store is used by
-/// one thread at a time; every call is atomic (one transaction).
+/// one thread at a time; every call is atomic (one transaction, or its share
+/// of a group's).
 class Store {
  public:
   virtual ~Store() = default;
@@ -48,6 +49,16 @@ class Store {
 
   /// Whether the storage answers (for /readyz).
   virtual bool is_healthy() = 0;
+
+  // Group commit (see StorageExecutor): begin_group, then calls whose own
+  // transactions nest in the group's, then commit_group or rollback_group.
+  virtual void begin_group() = 0;
+  /// Commits, or answers false without committing when a call of the group
+  /// rolled back a transaction of its own (it returned without committing):
+  /// the group must then be rolled back and its calls run alone.
+  virtual bool commit_group() = 0;
+  /// Rolls back whatever the group wrote; never throws.
+  virtual void rollback_group() noexcept = 0;
 };
 
 }  // namespace nadoo::store

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <exception>
 
 #include "store/store_error.hpp"
 
@@ -119,6 +120,13 @@ Connection::Connection(const ConnectionSettings& settings) {
 Connection::~Connection() { PQfinish(connection_); }
 
 bool Connection::is_usable() const { return !given_up_ && PQstatus(connection_) == CONNECTION_OK; }
+
+bool Connection::in_transaction() const {
+  const auto status = PQtransactionStatus(connection_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+bool Connection::in_failed_transaction() const { return PQtransactionStatus(connection_) == PQTRANS_INERROR; }
 
 void Connection::fail(std::string_view doing) const {
   throw StoreError("PostgreSQL: " + std::string(doing) + ": " + trimmed(PQerrorMessage(connection_)));
@@ -238,10 +246,21 @@ std::string text_array(const std::vector<std::optional<std::string>>& values) {
   return literal + '}';
 }
 
-Transaction::Transaction(Connection& connection) : connection_(connection) { connection_.execute("BEGIN"); }
+Transaction::Transaction(Connection& connection)
+    : connection_(connection),
+      nested_(connection.in_transaction()),
+      exceptions_at_start_(std::uncaught_exceptions()) {
+  if (!nested_) connection_.execute("BEGIN");
+}
 
 Transaction::~Transaction() {
-  if (!open_ || !connection_.is_usable()) return;
+  if (!open_) return;
+  if (nested_) {
+    // Unwinding: the error reaches whoever owns the enclosing transaction.
+    if (std::uncaught_exceptions() == exceptions_at_start_) connection_.spoil_enclosing_transaction();
+    return;
+  }
+  if (!connection_.is_usable()) return;
   try {
     connection_.execute("ROLLBACK");
   } catch (const StoreError& error) {
@@ -251,7 +270,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  connection_.execute("COMMIT");
+  if (!nested_) connection_.execute("COMMIT");
   open_ = false;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 struct pg_conn;
@@ -72,6 +73,17 @@ class Connection {
   /// False once the connection to the server is lost (or was given up on
   /// at the client's deadline): only a new Connection can serve again.
   bool is_usable() const;
+  /// Whether a transaction is open: a Transaction begun now nests in it.
+  bool in_transaction() const;
+  /// Whether the open transaction failed (a statement's error): it can only
+  /// be rolled back, and COMMIT would roll it back without saying so.
+  bool in_failed_transaction() const;
+
+  /// A nested Transaction that ended without commit (it meant to roll back,
+  /// and cannot alone): the enclosing transaction must not commit.
+  void spoil_enclosing_transaction() { enclosing_spoiled_ = true; }
+  /// Whether that happened since the last call; resets it.
+  bool take_spoiled() { return std::exchange(enclosing_spoiled_, false); }
 
  private:
   Rows run(const std::string& sql, const Parameter* parameters, std::size_t count);
@@ -87,6 +99,7 @@ class Connection {
   pg_conn* connection_ = nullptr;
   std::chrono::milliseconds client_timeout_{0};  // zero: wait as long as it takes
   bool given_up_ = false;
+  bool enclosing_spoiled_ = false;
 };
 
 /// A PostgreSQL text-array literal (`{"a","b\"c"}`) for `$n::text[]`, so that
@@ -95,7 +108,9 @@ std::string text_array(const std::vector<std::string>& values);
 /// The same with NULL elements for the absent values.
 std::string text_array(const std::vector<std::optional<std::string>>& values);
 
-/// One transaction; rolled back unless committed.
+/// One transaction; rolled back unless committed. Begun inside an open
+/// transaction (a group's, StorageExecutor), it is part of that one: its
+/// commit does nothing, and ending without commit spoils the enclosing one.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);
@@ -107,6 +122,8 @@ class Transaction {
 
  private:
   Connection& connection_;
+  const bool nested_;
+  const int exceptions_at_start_;
   bool open_ = true;
 };
 

@@ -55,4 +55,30 @@ StoreUnavailable ReconnectingConnection::lost(const StoreError& error) {
   return StoreUnavailable("storage is unavailable: " + last_failure_);
 }
 
+void ReconnectingConnection::begin_group() {
+  run([](Connection& connection) { connection.execute("BEGIN"); });
+  group_open_ = true;
+}
+
+bool ReconnectingConnection::commit_group() {
+  return run([this](Connection& connection) {
+    // COMMIT of a failed transaction rolls back without an error: say so instead.
+    if (connection.take_spoiled() || connection.in_failed_transaction() || !connection.in_transaction())
+      return false;
+    connection.execute("COMMIT");
+    group_open_ = false;
+    return true;
+  });
+}
+
+void ReconnectingConnection::rollback_group() noexcept {
+  group_open_ = false;
+  if (!connection_ || !connection_->is_usable() || !connection_->in_transaction()) return;
+  try {
+    connection_->execute("ROLLBACK");
+  } catch (const StoreError& error) {
+    spdlog::warn("PostgreSQL {}: rolling back a group of calls failed: {}", log_name_, error.what());
+  }
+}
+
 }  // namespace nadoo::store::postgres

@@ -24,6 +24,8 @@ class ReconnectingConnection {
   /// doubling to 2 s: reconnected within about 2 s of the server's return).
   template <typename Work>
   auto run(Work work) {
+    if (group_open_ && !connection_)
+      throw StoreUnavailable("the connection was lost during a group of calls");
     Connection& connection = connected();
     try {
       return work(connection);
@@ -32,6 +34,13 @@ class ReconnectingConnection {
       throw lost(error);
     }
   }
+
+  /// A group of calls in one transaction (Store::begin_group): while it is
+  /// open, a lost connection is not replaced, so that no call of the group
+  /// runs outside its transaction.
+  void begin_group();
+  bool commit_group();
+  void rollback_group() noexcept;
 
  private:
   Connection& connected();
@@ -44,6 +53,7 @@ class ReconnectingConnection {
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{0};
   std::string last_failure_;
+  bool group_open_ = false;
 };
 
 }  // namespace nadoo::store::postgres

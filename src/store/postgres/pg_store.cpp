@@ -277,6 +277,10 @@ class PostgresStore final : public Store {
     }
   }
 
+  void begin_group() override { connection_.begin_group(); }
+  bool commit_group() override { return connection_.commit_group(); }
+  void rollback_group() noexcept override { connection_.rollback_group(); }
+
   NotificationStore& notifications() override { return notifications_; }
   WorkspaceStore& workspaces() override { return workspaces_; }
   PluginExecutionStore& plugin_executions() override { return plugin_executions_; }

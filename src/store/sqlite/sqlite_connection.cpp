@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <exception>
 #include <string>
 
 #include "store/store.hpp"
@@ -197,14 +198,26 @@ int Connection::checkpoint(CheckpointMode mode) {
   return wal_pages;
 }
 
-Transaction::Transaction(Connection& connection, Kind kind) : connection_(connection) {
+Transaction::Transaction(Connection& connection, Kind kind)
+    : connection_(connection),
+      kind_(kind),
+      nested_(connection.in_transaction()),
+      exceptions_at_start_(std::uncaught_exceptions()) {
   // Prepared and cached like any query: every Store call begins and ends one.
-  connection_.query(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN").execute();
+  if (!nested_) connection_.query(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN").execute();
 }
 
 Transaction::~Transaction() {
+  if (!open_) return;
+  if (nested_) {
+    // Unwinding: the error reaches whoever owns the enclosing transaction.
+    // A read has nothing to roll back: it ends without commit as a rule.
+    if (kind_ == Kind::write && std::uncaught_exceptions() == exceptions_at_start_)
+      connection_.spoil_enclosing_transaction();
+    return;
+  }
   // SQLite rolls back by itself after some errors (disk full, I/O error).
-  if (!open_ || !connection_.in_transaction()) return;
+  if (!connection_.in_transaction()) return;
   try {
     connection_.query("ROLLBACK").execute();
   } catch (const StoreError& error) {
@@ -214,7 +227,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  connection_.query("COMMIT").execute();
+  if (!nested_) connection_.query("COMMIT").execute();
   open_ = false;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -72,6 +73,12 @@ class Connection {
   std::int64_t changed_rows() const;
   bool in_transaction() const;
 
+  /// A nested Transaction that ended without commit (it meant to roll back,
+  /// and cannot alone): the enclosing transaction must not commit.
+  void spoil_enclosing_transaction() { enclosing_spoiled_ = true; }
+  /// Whether that happened since the last call; resets it.
+  bool take_spoiled() { return std::exchange(enclosing_spoiled_, false); }
+
   int user_version();
   const std::filesystem::path& file() const { return file_; }
 
@@ -105,11 +112,15 @@ class Connection {
   sqlite3* connection_ = nullptr;
   std::map<std::string, StatementHandle, std::less<>> statements_;
   std::function<void(int)> wal_committed_;
+  bool enclosing_spoiled_ = false;
 };
 
 /// One transaction; rolled back unless committed. Writes take the write lock
 /// up front (BEGIN IMMEDIATE) so that they wait on the busy timeout instead
-/// of failing when a read would have to be upgraded.
+/// of failing when a read would have to be upgraded. Begun inside an open
+/// transaction (a group's, StorageExecutor), it is part of that one: its
+/// commit does nothing, and a write ending without commit spoils the
+/// enclosing one.
 class Transaction {
  public:
   enum class Kind { read, write };
@@ -123,6 +134,9 @@ class Transaction {
 
  private:
   Connection& connection_;
+  const Kind kind_;
+  const bool nested_;
+  const int exceptions_at_start_;
   bool open_ = true;
 };
 

@@ -315,6 +315,22 @@ class SqliteStore final : public Store {
     }
   }
 
+  void begin_group() override { connection_.query("BEGIN IMMEDIATE").execute(); }
+
+  bool commit_group() override {
+    if (connection_.take_spoiled() || !connection_.in_transaction()) return false;
+    connection_.query("COMMIT").execute();
+    return true;
+  }
+
+  void rollback_group() noexcept override {
+    try {
+      if (connection_.in_transaction()) connection_.query("ROLLBACK").execute();
+    } catch (const StoreError& error) {
+      spdlog::warn("rolling back a group of storage calls failed: {}", error.what());
+    }
+  }
+
   NotificationStore& notifications() override { return notifications_; }
   WorkspaceStore& workspaces() override { return workspaces_; }
   PluginExecutionStore& plugin_executions() override { return plugin_executions_; }
