@@ -3,10 +3,11 @@
 # PostgreSQL, one after the other in one run, reported side by side —
 # notifications published one per POST, plugin debug events ingested one per
 # POST, and C chats started at once (`chat` → `response_start`). Server on
-# CPU 1 (one I/O thread), generator on CPU 0; PostgreSQL is a throwaway
+# CPU 1 (one I/O thread) with its PostgreSQL, generator on CPU 0; PostgreSQL is a throwaway
 # cluster of tests/support/postgres_server with fsync on, so that every
 # answer waits for a durable commit. See bench/README.md. Usage:
-#   bench/storage.sh [--notifications N] [--users U] [--events E] [--in-flight K] [--chats C] [--port PORT]
+#   bench/storage.sh [--notifications N] [--users U] [--events E] [--in-flight K] [--chats C]
+#                    [--store-pool-size L] [--port PORT]
 set -euo pipefail
 
 readonly command_line="bench/storage.sh${*:+ $*}"
@@ -14,13 +15,17 @@ cd "$(dirname "$0")/.."
 
 generator_options=()
 port=18771
+pool_size=4  # the server's default
 while (($#)); do
   case "$1" in
     --notifications|--users|--events|--in-flight|--chats)
       [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1: not a number: $2" >&2; exit 64; }
       generator_options+=("$1" "$2"); shift 2 ;;
+    --store-pool-size)
+      [[ "$2" =~ ^[0-9]+$ ]] || { echo "$1: not a number: $2" >&2; exit 64; }
+      pool_size="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
 done
@@ -39,7 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT
 make_run_secrets
-tests/support/postgres_server start "$postgres_state" durable >&2
+# The system under test, the server and its database, on CPU 1; the generator has CPU 0.
+taskset -c 1 tests/support/postgres_server start "$postgres_state" durable >&2
 postgres_uri=$(sed -n 's/^URI=//p' "$postgres_state")
 
 overall_status=0
@@ -50,7 +56,8 @@ run_on_store() {
   upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
   # The per-execution event limit is lifted: every event must be stored.
   start_server "$port" serve --port "$port" --io-threads 1 --data-dir "$work_dir/data-$name" --log-level warn \
-    --seed-file demo/seed.json --store "$store" --plugin-debug-max-events-per-execution 1000000
+    --seed-file demo/seed.json --store "$store" --store-pool-size "$pool_size" \
+    --plugin-debug-max-events-per-execution 1000000
   # On PostgreSQL the node connects after it listens: time nothing before it is ready.
   await_startup server "$server_pid" "$work_dir/server.log" "become ready" \
     curl -sf --max-time 1 "http://127.0.0.1:${port}/readyz"

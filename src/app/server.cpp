@@ -62,25 +62,30 @@ auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
   return auth::JwtVerifier(std::move(settings));
 }
 
-std::unique_ptr<store::Store> open_store(const config::ServerConfig& config) {
-  std::unique_ptr<store::Store> store;
+/// The storage lanes' stores: one on SQLite, --store-pool-size on
+/// PostgreSQL (each its own connection). The seed goes in through the first.
+std::vector<std::unique_ptr<store::Store>> open_stores(const config::ServerConfig& config) {
+  std::vector<std::unique_ptr<store::Store>> stores;
   if (store::postgres::is_postgres_uri(config.store)) {
-    spdlog::info("storage: PostgreSQL at {}", store::postgres::with_masked_password(config.store));
-    store = store::open_postgres_store(
-        {config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)});
+    spdlog::info("storage: PostgreSQL at {}, {} connections",
+                 store::postgres::with_masked_password(config.store), config.store_pool_size);
+    for (unsigned lane = 0; lane < config.store_pool_size; ++lane) {
+      stores.push_back(store::open_postgres_store(
+          {config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)}));
+    }
   } else {
-    store = store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
-                                     config.sqlite_checkpoint_pages);
+    stores.push_back(store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
+                                              config.sqlite_checkpoint_pages));
   }
-  if (config.seed_file.empty()) return store;
+  if (config.seed_file.empty()) return stores;
   try {
-    load_seed_file(config.seed_file, *store);
+    load_seed_file(config.seed_file, *stores.front());
   } catch (const store::StoreUnavailable& error) {
     // The node serves without it: the database may be back in a moment, and
     // the seed is demo data, not something a node needs to run.
     spdlog::error("seed file {} not loaded: {}", config.seed_file, error.what());
   }
-  return store;
+  return stores;
 }
 
 std::shared_ptr<transport::Listener> listen(net::io_context& io_context,
@@ -109,7 +114,7 @@ int run_server(const config::ServerConfig& config) {
   const auth::ApiKeys api_keys(config.api_keys);
   if (api_keys.empty())
     spdlog::warn("no API keys configured (NADOO_API_KEYS): server-to-server REST is closed");
-  store::StorageExecutor storage(open_store(config));
+  store::StorageExecutor storage(open_stores(config));
   const auto builtin = ai::builtin::make_builtin_provider(
       io_context, std::chrono::milliseconds(config.builtin_token_interval_ms));
   const auto openai = ai::make_openai_provider(io_context, openai_settings(config));

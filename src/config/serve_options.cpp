@@ -178,6 +178,10 @@ void declare_serve_options(OptionRegistry& registry, ServerConfig& config, Visib
            "NADOO_STORE_STATEMENT_TIMEOUT_MS", "longest PostgreSQL statement; a longer one fails the call")
       ->check(CLI::Range(100u, 600'000u));
   registry
+      .add("--store-pool-size", config.store_pool_size, "NADOO_STORE_POOL_SIZE",
+           "PostgreSQL connections, each on a storage thread of its own (SQLite: always one)")
+      ->check(CLI::Range(1u, 64u));
+  registry
       .add("--sqlite-checkpoint-pages", config.sqlite_checkpoint_pages, "NADOO_SQLITE_CHECKPOINT_PAGES",
            "write-ahead log pages after which the embedded storage checkpoints (on a thread of its own)")
       ->check(CLI::Range(1, 1'000'000));

@@ -92,8 +92,8 @@ void ChatSession::start(PendingRequest pending) {
   generation.request = std::move(pending.request);
   generation.requester = pending.sender;
   generation.started_at = std::chrono::steady_clock::now();
-  dependencies_.storage.run(
-      strand_,
+  dependencies_.storage.run_ordered_by(
+      session_id_, strand_,
       [request = generation.request, settings = dependencies_.settings](store::Store& store) {
         return prepare_generation(store, request, settings);
       },
@@ -223,8 +223,8 @@ void ChatSession::finish(std::string reason) {
   reply.sources_json = util::serialize_json(generation.sources);
   reply.finish_reason = reason;
   // The answer is stored before response_end, whatever ended it.
-  dependencies_.storage.run(
-      strand_,
+  dependencies_.storage.run_ordered_by(
+      session_id_, strand_,
       [reply](store::Store& store) {
         store.append_message(reply);
         return true;

@@ -36,8 +36,8 @@ void NotificationService::insert_waiting() {
     waiting_.pop_front();
   }
   inserting_ = true;
-  storage_.run(
-      strand_,
+  storage_.run_on_lane(
+      lane_, strand_,
       [notifications = std::move(notifications)](store::Store& store) {
         store.notifications().insert_notifications(notifications);
         return true;
@@ -49,6 +49,9 @@ void NotificationService::insert_waiting() {
 
 void NotificationService::on_inserted(std::vector<WaitingPublish> batch, store::StoreResult<bool> stored) {
   inserting_ = false;
+  // The next batch goes to storage first, so that its insert overlaps this
+  // batch's deliveries; its own results come back after this handler.
+  insert_waiting();
   for (auto& publish : batch) {
     store::StoreResult<std::vector<store::Notification>> result;
     result.unavailable = stored.unavailable;
@@ -61,7 +64,6 @@ void NotificationService::on_inserted(std::vector<WaitingPublish> batch, store::
     }
     publish.done(std::move(result));
   }
-  insert_waiting();
 }
 
 void NotificationService::read_backlog(const std::string& user_id, std::size_t max_notifications,
@@ -70,8 +72,8 @@ void NotificationService::read_backlog(const std::string& user_id, std::size_t m
   query.user_id = user_id;
   query.unread_only = true;
   query.limit = max_notifications;
-  storage_.run(
-      strand_,
+  storage_.run_on_lane(
+      lane_, strand_,
       [query = std::move(query)](store::Store& store) {
         return store.notifications().list_notifications(query);
       },
@@ -79,8 +81,8 @@ void NotificationService::read_backlog(const std::string& user_id, std::size_t m
 }
 
 void NotificationService::acknowledge(const std::string& user_id, const std::string& id, Acknowledged done) {
-  storage_.run(
-      strand_,
+  storage_.run_on_lane(
+      lane_, strand_,
       [user_id, id, read_at = protocol::utc_timestamp_now()](store::Store& store) {
         return store.notifications().mark_notification_read(user_id, id, read_at);
       },

@@ -18,10 +18,13 @@ namespace nadoo::notifications {
 /// connection of their users on every node (the user's room); reads the
 /// backlog of a connecting user; records acknowledgements.
 ///
-/// Order: storage calls run one at a time, in the order made, and every
-/// result comes back on one strand of this service, in that same order. So a
-/// user's room receives notifications in the order they were stored, and a
-/// backlog read answers after every publish stored before it.
+/// Order: the service's storage calls all go to one storage lane and run one
+/// at a time, in the order made, and every result comes back on one strand
+/// of this service, in that same order. So a user's room receives
+/// notifications in the order they were stored, and a backlog read answers
+/// after every publish stored before it. (One lane, not one per user: spread
+/// over lanes, batches shrink and each notification costs more; measured in
+/// docs/decisions.md, "Storage lanes".)
 ///
 /// Publishes are stored in batches: one insert at a time is in storage, and
 /// the publishes made meanwhile wait on the strand, then go as the next
@@ -42,7 +45,10 @@ class NotificationService {
   static constexpr std::size_t max_notifications_per_insert = 500;
 
   NotificationService(boost::asio::io_context& io_context, store::StorageExecutor& storage, hub::Hub& hub)
-      : storage_(storage), hub_(hub), strand_(boost::asio::make_strand(io_context)) {}
+      : storage_(storage),
+        hub_(hub),
+        strand_(boost::asio::make_strand(io_context)),
+        lane_(storage.lane_of("notifications")) {}
 
   /// The stored notifications, one per user of the request in its order;
   /// a failure when storage failed, in which case none was stored or delivered.
@@ -72,6 +78,7 @@ class NotificationService {
   store::StorageExecutor& storage_;
   hub::Hub& hub_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  const std::size_t lane_;
   // On the strand only.
   std::deque<WaitingPublish> waiting_;
   bool inserting_ = false;

@@ -6,8 +6,8 @@
 namespace nadoo::plugin_debug {
 
 void DebugEventIngest::ingest(std::string execution_id, IngestBatch batch, Done done) {
-  storage_.run(
-      strand_,
+  storage_.run_ordered_by(
+      execution_id, strand_,
       [execution_id, batch = std::move(batch), limits = limits_](store::Store& store) {
         return store.plugin_executions().append_events(
             execution_id, batch.events, batch.total_execution_time_us, protocol::utc_timestamp_now(), limits);

@@ -30,14 +30,15 @@ class DebugEventIngest {
 
   void ingest(std::string execution_id, IngestBatch batch, Done done);
 
-  /// Runs `read(Store&)` on the storage thread and `done(StoreResult<T>)` on
-  /// the strand that publishes ingested events, so that when `done` runs
-  /// every event stored before the read has been published: a console that
-  /// joined its room before the read and drops, from then on, the events its
-  /// read already returned, sees each event exactly once.
+  /// Runs `read(Store&)` on the storage lane of the execution's ingests and
+  /// `done(StoreResult<T>)` on the strand that publishes ingested events, so
+  /// that when `done` runs every event of the execution stored before the
+  /// read has been published: a console that joined its room before the read
+  /// and drops, from then on, the events its read already returned, sees
+  /// each event exactly once.
   template <typename Read, typename Done>
-  void read_after_published(Read read, Done done) {
-    storage_.run(strand_, std::move(read), std::move(done));
+  void read_after_published(const std::string& execution_id, Read read, Done done) {
+    storage_.run_ordered_by(execution_id, strand_, std::move(read), std::move(done));
   }
 
  private:

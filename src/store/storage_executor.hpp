@@ -9,6 +9,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -18,11 +19,17 @@
 
 namespace nadoo::store {
 
-/// Runs storage calls on a thread of their own, so that no I/O thread ever
+/// Runs storage calls on threads of their own, so that no I/O thread ever
 /// waits for the disk, and hands each result back on the caller's executor.
 ///
-/// Order: calls run one at a time, in the order they were made, and their
-/// results are handed back in that order.
+/// Lanes: a bounded pool of `lanes` threads, each with a Store (a
+/// connection) of its own. A call goes to the lane of its ordering key (a
+/// user, a chat session, a plugin execution: run_ordered_by) or, without
+/// one, to the first lane. Order: the calls of one lane run one at a time,
+/// in the order they were made, and their results are handed back in that
+/// order; calls of different lanes run at once and have no order between
+/// them. So calls that must see each other in order share a key. The
+/// embedded store has one lane: SQLite has one writer.
 ///
 /// Group commit: the calls that queued up while the previous ones ran (at
 /// most `max_group_calls`) run as one transaction, one commit for all, and
@@ -38,18 +45,38 @@ class StorageExecutor {
   /// at most 63 others; a larger bound adds latency and no throughput.
   static constexpr std::size_t max_group_calls = 64;
 
+  /// One lane on `store`.
   explicit StorageExecutor(std::unique_ptr<Store> store);
+  /// Lanes on `stores`, one each (at least one).
+  explicit StorageExecutor(std::vector<std::unique_ptr<Store>> stores);
   /// Finishes every call already made (writes included), then stops.
   ~StorageExecutor();
   StorageExecutor(const StorageExecutor&) = delete;
   StorageExecutor& operator=(const StorageExecutor&) = delete;
 
-  /// Runs `work(Store&)` on the storage thread, then `done(StoreResult<T>)`
-  /// on `executor`. `work` returns T (use bool for calls without a value).
+  /// Runs `work(Store&)` on the first lane, then `done(StoreResult<T>)` on
+  /// `executor`. `work` returns T (use bool for calls without a value).
   template <typename Executor, typename Work, typename Done>
   void run(const Executor& executor, Work work, Done done) {
-    enqueue(std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
+    run_on_lane(0, executor, std::move(work), std::move(done));
   }
+
+  /// The same on the lane of `ordering_key`: after every call made earlier
+  /// with the same key, at once with calls of other lanes.
+  template <typename Executor, typename Work, typename Done>
+  void run_ordered_by(std::string_view ordering_key, const Executor& executor, Work work, Done done) {
+    run_on_lane(lane_of(ordering_key), executor, std::move(work), std::move(done));
+  }
+
+  /// For a caller that batches per lane: the lane of `ordering_key`, and a run on lane `lane`.
+  std::size_t lane_of(std::string_view ordering_key) const;
+  template <typename Executor, typename Work, typename Done>
+  void run_on_lane(std::size_t lane, const Executor& executor, Work work, Done done) {
+    lanes_.at(lane)->enqueue(
+        std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
+  }
+
+  std::size_t lanes() const { return lanes_.size(); }
 
  private:
   /// A call waiting for its turn, its result kept until it is handed back.
@@ -101,19 +128,30 @@ class StorageExecutor {
 
   using Calls = std::vector<std::unique_ptr<PendingCall>>;
 
-  void enqueue(std::unique_ptr<PendingCall> call);
-  void run_calls();
-  /// Up to max_group_calls queued calls, waiting for one; none once stopping and drained.
-  Calls next_calls();
-  /// Runs `calls` as one transaction; false (and rolled back) unless every call and the commit succeeded.
-  bool run_as_group(const Calls& calls);
+  /// A thread, its Store and the calls queued for it.
+  class Lane {
+   public:
+    explicit Lane(std::unique_ptr<Store> store);
+    /// Finishes the calls already queued, then stops.
+    ~Lane();
+    void enqueue(std::unique_ptr<PendingCall> call);
 
-  std::unique_ptr<Store> store_;
-  std::mutex mutex_;
-  std::condition_variable queued_;
-  std::deque<std::unique_ptr<PendingCall>> queue_;
-  bool stopping_ = false;
-  std::thread thread_;
+   private:
+    void run_calls();
+    /// Up to max_group_calls queued calls, waiting for one; none once stopping and drained.
+    Calls next_calls();
+    /// Runs `calls` as one transaction; false (and rolled back) unless every call and the commit succeeded.
+    bool run_as_group(const Calls& calls);
+
+    std::unique_ptr<Store> store_;
+    std::mutex mutex_;
+    std::condition_variable queued_;
+    std::deque<std::unique_ptr<PendingCall>> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+  };
+
+  std::vector<std::unique_ptr<Lane>> lanes_;
 };
 
 }  // namespace nadoo::store

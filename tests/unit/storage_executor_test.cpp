@@ -163,5 +163,72 @@ TYPED_TEST(StorageExecutorTest, a_group_is_committed_before_its_results_come_bac
   EXPECT_EQ(visible_elsewhere, true);
 }
 
+/// Two lanes, each on a Store of its own over the same data.
+template <typename Kind>
+class StorageLanesTest : public ::testing::Test {
+ protected:
+  std::vector<std::unique_ptr<Store>> two_stores() {
+    std::vector<std::unique_ptr<Store>> stores;
+    stores.push_back(kind_.open());
+    stores.push_back(kind_.open());
+    return stores;
+  }
+  /// A key whose lane is not `other`'s.
+  std::string key_on_another_lane_than(const std::string& other) {
+    for (int i = 0; i < 1000; ++i) {
+      auto key = "key-" + std::to_string(i);
+      if (storage_.lane_of(key) != storage_.lane_of(other)) return key;
+    }
+    ADD_FAILURE() << "no key found on the other lane";
+    return other;
+  }
+
+  Kind kind_;
+  boost::asio::io_context io_context_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
+      boost::asio::make_work_guard(io_context_);
+  StorageExecutor storage_{two_stores()};
+};
+
+TYPED_TEST_SUITE(StorageLanesTest, StoreKinds, StoreKindNames);
+
+TYPED_TEST(StorageLanesTest, a_held_lane_does_not_hold_calls_of_another_key) {
+  ASSERT_EQ(this->storage_.lanes(), 2u);
+  std::promise<void> released;
+  bool held_answered = false;
+  this->storage_.run_ordered_by(
+      "held", this->io_context_.get_executor(),
+      [until = released.get_future().share()](Store&) {
+        until.wait_for(storage_wait);
+        return true;
+      },
+      [&held_answered](StoreResult<bool>) { held_answered = true; });
+  // Same key: queued behind the held call. Other key: runs at once.
+  std::vector<std::string> answered;
+  this->storage_.run_ordered_by(
+      "held", this->io_context_.get_executor(), [](Store&) { return true; },
+      [&answered](StoreResult<bool>) { answered.push_back("same key"); });
+  this->storage_.run_ordered_by(
+      this->key_on_another_lane_than("held"), this->io_context_.get_executor(),
+      [](Store& store) { return store.find_chat("none").has_value(); },
+      [&answered](StoreResult<bool> result) {
+        EXPECT_TRUE(result.ok());
+        answered.push_back("other key");
+      });
+  const auto deadline = std::chrono::steady_clock::now() + storage_wait;
+  while (answered.empty() && std::chrono::steady_clock::now() < deadline) {
+    this->io_context_.run_one_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(answered, std::vector<std::string>{"other key"});
+  EXPECT_FALSE(held_answered);
+
+  released.set_value();
+  while (answered.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    this->io_context_.run_one_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(held_answered);
+  EXPECT_EQ(answered, (std::vector<std::string>{"other key", "same key"}));
+}
+
 }  // namespace
 }  // namespace nadoo::store

@@ -25,6 +25,7 @@ struct ConsoleSnapshot {
 
 void PluginDebugEndpoint::admit(const AdmissionRequest& request, AdmissionDone done) {
   ingest_.read_after_published(
+      request.resource_id,
       [id = request.resource_id](store::Store& store) {
         return store.plugin_executions().find_execution(id).has_value();
       },
@@ -47,6 +48,7 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMes
   hub_.join(gate, hub::execution_room(execution_id));
   using Found = std::optional<ConsoleSnapshot>;
   ingest_.read_after_published(
+      execution_id,
       [execution_id, history_limit_bytes = limits_.history_limit_bytes](store::Store& store) -> Found {
         auto& executions = store.plugin_executions();
         auto execution = executions.find_execution(execution_id);

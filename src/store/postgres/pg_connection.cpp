@@ -111,6 +111,11 @@ Connection::Connection(const ConnectionSettings& settings) {
     PQfinish(connection_);
     throw StoreError(message);
   }
+  // The server's notices (a migration's "already exists, skipping") go to
+  // our log at debug, not to stderr.
+  PQsetNoticeProcessor(
+      connection_, [](void*, const char* message) { spdlog::debug("PostgreSQL: {}", trimmed(message)); },
+      nullptr);
   if (settings.statement_timeout.count() > 0) {
     execute("SET statement_timeout = " + std::to_string(settings.statement_timeout.count()));
     client_timeout_ = settings.statement_timeout + client_grace;
@@ -122,6 +127,7 @@ Connection::~Connection() { PQfinish(connection_); }
 bool Connection::is_usable() const { return !given_up_ && PQstatus(connection_) == CONNECTION_OK; }
 
 bool Connection::in_transaction() const {
+  if (begin_pending_) return true;
   const auto status = PQtransactionStatus(connection_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
@@ -134,7 +140,9 @@ void Connection::fail(std::string_view doing) const {
 
 void Connection::execute(const std::string& sql) {
   if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
-  if (PQsendQuery(connection_, sql.c_str()) == 0) fail("sending " + sql.substr(0, 200));
+  // Statements without parameters travel as one simple query: BEGIN rides along.
+  const std::string sent = std::exchange(begin_pending_, false) ? "BEGIN; " + sql : sql;
+  if (PQsendQuery(connection_, sent.c_str()) == 0) fail("sending " + sql.substr(0, 200));
   await_result(sql);
 }
 
@@ -147,7 +155,16 @@ Rows Connection::query(const std::string& sql, const std::vector<Parameter>& par
 }
 
 Rows Connection::run(const std::string& sql, const Parameter* parameters, std::size_t count) {
+  if (begin_pending_) {
+    auto rows = pipeline({{sql, std::vector<Parameter>(parameters, parameters + count)}});
+    return std::move(rows.back());
+  }
   if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
+  send(sql, parameters, count);
+  return await_result(sql);
+}
+
+void Connection::send(const std::string& sql, const Parameter* parameters, std::size_t count) {
   std::vector<std::string> texts;  // NUL-terminated copies: libpq reads C strings
   std::vector<const char*> values;
   texts.reserve(count);  // no reallocation: the pointers below stay valid
@@ -160,39 +177,87 @@ Rows Connection::run(const std::string& sql, const Parameter* parameters, std::s
       values.push_back(nullptr);
     }
   }
+  // libpq copies the values into its output buffer before it returns.
   if (PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                         nullptr, nullptr, 0) == 0) {
     fail("sending " + sql.substr(0, 200));
   }
-  return await_result(sql);
+}
+
+std::vector<Rows> Connection::pipeline(const std::vector<Statement>& statements) {
+  if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
+  static const std::string begin = "BEGIN";
+  const bool with_begin = std::exchange(begin_pending_, false);
+  if (PQenterPipelineMode(connection_) == 0) fail("entering pipeline mode");
+  const auto deadline = std::chrono::steady_clock::now() + client_timeout_;
+  std::vector<Rows> rows;
+  std::string first_error, failed_sql;
+  bool unavailable = false;
+  try {
+    if (with_begin) send(begin, nullptr, 0);
+    for (const auto& statement : statements)
+      send(statement.sql, statement.parameters.data(), statement.parameters.size());
+    if (PQpipelineSync(connection_) == 0) fail("sending " + statements.front().sql.substr(0, 200));
+    if (with_begin) read_results(begin, deadline, &first_error, &unavailable);
+    if (!first_error.empty()) failed_sql = begin;
+    for (const auto& statement : statements) {
+      auto result = read_results(statement.sql, deadline, &first_error, &unavailable);
+      if (!first_error.empty() && failed_sql.empty()) failed_sql = statement.sql;
+      if (result) rows.push_back(std::move(*result));
+    }
+    // The end of the pipeline: PGRES_PIPELINE_SYNC, then nothing.
+    read_results(statements.back().sql, deadline, &first_error, &unavailable);
+  } catch (const StoreError&) {
+    PQexitPipelineMode(connection_);
+    throw;
+  }
+  if (PQexitPipelineMode(connection_) == 0) fail("leaving pipeline mode");
+  if (!first_error.empty()) {
+    const std::string message = "PostgreSQL: running " + failed_sql.substr(0, 200) + ": " + first_error;
+    if (unavailable) throw StoreUnavailable(message);
+    throw StoreError(message);
+  }
+  return rows;
 }
 
 Rows Connection::await_result(const std::string& sql) {
   const auto deadline = std::chrono::steady_clock::now() + client_timeout_;
-  // Every result of the statements sent is read, so that the connection is
-  // ready for the next; the first failure is the one reported.
-  std::optional<Rows> last;
-  std::string first_error;
+  std::string error;
   bool unavailable = false;
-  for (;;) {
-    while (PQisBusy(connection_) != 0) wait_for_input(deadline, sql);
-    pg_result* result = PQgetResult(connection_);
-    if (result == nullptr) break;
-    const ExecStatusType status = PQresultStatus(result);
-    if (first_error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      first_error = trimmed(PQresultErrorMessage(result));
-      if (first_error.empty()) first_error = PQresStatus(status);
-      unavailable = means_unavailable(PQresultErrorField(result, PG_DIAG_SQLSTATE));
-    }
-    last.emplace(result);
-  }
-  if (!first_error.empty()) {
-    const std::string message = "PostgreSQL: running " + sql.substr(0, 200) + ": " + first_error;
+  auto last = read_results(sql, deadline, &error, &unavailable);
+  if (!error.empty()) {
+    const std::string message = "PostgreSQL: running " + sql.substr(0, 200) + ": " + error;
     if (unavailable) throw StoreUnavailable(message);
     throw StoreError(message);
   }
   if (!last) fail("running " + sql.substr(0, 200));
   return std::move(*last);
+}
+
+std::optional<Rows> Connection::read_results(const std::string& sql,
+                                             std::chrono::steady_clock::time_point deadline,
+                                             std::string* error, bool* unavailable) {
+  // Every result is read, so that the connection is ready for the next
+  // statement; the first failure is the one reported.
+  std::optional<Rows> last;
+  for (;;) {
+    while (PQisBusy(connection_) != 0) wait_for_input(deadline, sql);
+    pg_result* result = PQgetResult(connection_);
+    if (result == nullptr) break;
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(result);
+      break;
+    }
+    if (error->empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+        status != PGRES_PIPELINE_ABORTED) {
+      *error = trimmed(PQresultErrorMessage(result));
+      if (error->empty()) *error = PQresStatus(status);
+      *unavailable = means_unavailable(PQresultErrorField(result, PG_DIAG_SQLSTATE));
+    }
+    last.emplace(result);
+  }
+  return last;
 }
 
 void Connection::wait_for_input(std::chrono::steady_clock::time_point deadline, const std::string& sql) {
@@ -250,7 +315,7 @@ Transaction::Transaction(Connection& connection)
     : connection_(connection),
       nested_(connection.in_transaction()),
       exceptions_at_start_(std::uncaught_exceptions()) {
-  if (!nested_) connection_.execute("BEGIN");
+  if (!nested_) connection_.begin_with_next_statement();
 }
 
 Transaction::~Transaction() {

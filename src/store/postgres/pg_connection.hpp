@@ -70,6 +70,21 @@ class Connection {
   Rows query(const std::string& sql, std::initializer_list<Parameter> parameters = {});
   Rows query(const std::string& sql, const std::vector<Parameter>& parameters);
 
+  /// A statement for pipeline(): its SQL and its parameters.
+  struct Statement {
+    const std::string& sql;
+    std::vector<Parameter> parameters;
+  };
+  /// Sends the statements one after another without waiting (libpq's
+  /// pipeline mode: one round trip for all) and returns the rows of each.
+  /// The first failure is thrown; the statements after it are not run.
+  /// For statements that need no result of the ones before them.
+  std::vector<Rows> pipeline(const std::vector<Statement>& statements);
+
+  /// Opens a transaction with the next statement, sent in one round trip
+  /// with it rather than one of its own. in_transaction() is true from now.
+  void begin_with_next_statement() { begin_pending_ = true; }
+
   /// False once the connection to the server is lost (or was given up on
   /// at the client's deadline): only a new Connection can serve again.
   bool is_usable() const;
@@ -87,6 +102,13 @@ class Connection {
 
  private:
   Rows run(const std::string& sql, const Parameter* parameters, std::size_t count);
+  /// Queues one statement (pipeline mode) or sends it.
+  void send(const std::string& sql, const Parameter* parameters, std::size_t count);
+  /// Reads the results of the statement sent last, up to libpq's end of
+  /// them; its last result, or a StoreError naming `sql` when it failed.
+  /// `error` collects the first failure instead of throwing it when given.
+  std::optional<Rows> read_results(const std::string& sql, std::chrono::steady_clock::time_point deadline,
+                                   std::string* error, bool* unavailable);
   /// Waits, up to the client's deadline, for the statement sent last and
   /// returns its last result; a StoreError naming `sql` when it failed.
   Rows await_result(const std::string& sql);
@@ -100,6 +122,7 @@ class Connection {
   std::chrono::milliseconds client_timeout_{0};  // zero: wait as long as it takes
   bool given_up_ = false;
   bool enclosing_spoiled_ = false;
+  bool begin_pending_ = false;
 };
 
 /// A PostgreSQL text-array literal (`{"a","b\"c"}`) for `$n::text[]`, so that

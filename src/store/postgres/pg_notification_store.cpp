@@ -57,23 +57,28 @@ void PostgresNotificationStore::insert_notifications(const std::vector<Notificat
     read_ats.push_back(notification.read_at);
   }
   const auto users = text_array(user_ids);
+  static const std::string lock_users =
+      "SELECT pg_advisory_xact_lock($1, key) FROM "
+      "(SELECT DISTINCT hashtext(user_id) AS key FROM unnest($2::text[]) AS listed (user_id)) keys "
+      "ORDER BY key";
+  static const std::string insert =
+      "INSERT INTO notifications (id, user_id, title, body, action_url, data_json, created_at, read_at) "
+      "SELECT id, user_id, title, body, action_url, data_json, created_at, read_at "
+      "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+      "$8::text[]) WITH ORDINALITY "
+      "AS listed (id, user_id, title, body, action_url, data_json, created_at, read_at, position) "
+      "ORDER BY position";
   connection_.run([&](Connection& connection) {
     Transaction transaction(connection);
-    // In one order on every node (by key), so that two batches never wait for each other.
-    connection.query(
-        "SELECT pg_advisory_xact_lock($1, key) FROM "
-        "(SELECT DISTINCT hashtext(user_id) AS key FROM unnest($2::text[]) AS listed (user_id)) keys "
-        "ORDER BY key",
-        {std::to_string(user_notification_lock), users});
-    connection.query(
-        "INSERT INTO notifications (id, user_id, title, body, action_url, data_json, created_at, read_at) "
-        "SELECT id, user_id, title, body, action_url, data_json, created_at, read_at "
-        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
-        "$8::text[]) WITH ORDINALITY "
-        "AS listed (id, user_id, title, body, action_url, data_json, created_at, read_at, position) "
-        "ORDER BY position",
-        {text_array(ids), users, text_array(titles), text_array(bodies), text_array(action_urls),
-         text_array(data_jsons), text_array(created_ats), text_array(read_ats)});
+    // The users' locks in one order on every node (by key), so that two
+    // batches never wait for each other; then the rows, whose sequences are
+    // thus taken in commit order. One round trip: the insert needs no result
+    // of the locks, only to run after them.
+    connection.pipeline(
+        {{lock_users, {std::to_string(user_notification_lock), users}},
+         {insert,
+          {text_array(ids), users, text_array(titles), text_array(bodies), text_array(action_urls),
+           text_array(data_jsons), text_array(created_ats), text_array(read_ats)}}});
     transaction.commit();
   });
 }

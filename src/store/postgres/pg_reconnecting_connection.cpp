@@ -56,7 +56,7 @@ StoreUnavailable ReconnectingConnection::lost(const StoreError& error) {
 }
 
 void ReconnectingConnection::begin_group() {
-  run([](Connection& connection) { connection.execute("BEGIN"); });
+  run([](Connection& connection) { connection.begin_with_next_statement(); });
   group_open_ = true;
 }
 
