@@ -84,5 +84,6 @@ ${command_lines.join('\n')}
 ${machine_markdown(report.machine)}
 `;
 
-const stamp = date.slice(0, 16).replace('T', '-').replace(':', '');
+// To the second: runs of one minute must not overwrite each other.
+const stamp = date.slice(0, 19).replace('T', '-').replaceAll(':', '');
 write_result_files(results_dir, `storage-${stamp}`, report, markdown);

@@ -160,8 +160,18 @@ Rows Connection::run(const std::string& sql, const Parameter* parameters, std::s
     return std::move(rows.back());
   }
   if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
+  prepare(sql, count);
   send(sql, parameters, count);
   return await_result(sql);
+}
+
+void Connection::prepare(const std::string& sql, std::size_t parameter_count) {
+  if (prepared_.contains(sql)) return;
+  auto name = "nadoo_" + std::to_string(prepared_.size());
+  if (PQsendPrepare(connection_, name.c_str(), sql.c_str(), static_cast<int>(parameter_count), nullptr) == 0)
+    fail("preparing " + sql.substr(0, 200));
+  await_result(sql);
+  prepared_.emplace(sql, std::move(name));
 }
 
 void Connection::send(const std::string& sql, const Parameter* parameters, std::size_t count) {
@@ -178,8 +188,8 @@ void Connection::send(const std::string& sql, const Parameter* parameters, std::
     }
   }
   // libpq copies the values into its output buffer before it returns.
-  if (PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                        nullptr, nullptr, 0) == 0) {
+  if (PQsendQueryPrepared(connection_, prepared_.at(sql).c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0) == 0) {
     fail("sending " + sql.substr(0, 200));
   }
 }
@@ -188,6 +198,8 @@ std::vector<Rows> Connection::pipeline(const std::vector<Statement>& statements)
   if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
   static const std::string begin = "BEGIN";
   const bool with_begin = std::exchange(begin_pending_, false);
+  if (with_begin) prepare(begin, 0);
+  for (const auto& statement : statements) prepare(statement.sql, statement.parameters.size());
   if (PQenterPipelineMode(connection_) == 0) fail("entering pipeline mode");
   const auto deadline = std::chrono::steady_clock::now() + client_timeout_;
   std::vector<Rows> rows;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -102,8 +103,13 @@ class Connection {
 
  private:
   Rows run(const std::string& sql, const Parameter* parameters, std::size_t count);
-  /// Queues one statement (pipeline mode) or sends it.
+  /// Queues one statement (pipeline mode) or sends it, as the prepared
+  /// statement of its SQL (prepare() first).
   void send(const std::string& sql, const Parameter* parameters, std::size_t count);
+  /// Prepares `sql` on this connection unless it already is: each of our
+  /// statements is parsed and planned once per connection, not per call.
+  /// Not in pipeline mode (it waits for the server's answer).
+  void prepare(const std::string& sql, std::size_t parameter_count);
   /// Reads the results of the statement sent last, up to libpq's end of
   /// them; its last result, or a StoreError naming `sql` when it failed.
   /// `error` collects the first failure instead of throwing it when given.
@@ -123,6 +129,9 @@ class Connection {
   bool given_up_ = false;
   bool enclosing_spoiled_ = false;
   bool begin_pending_ = false;
+  /// Each statement's SQL and the name it was prepared under. Our SQL is a
+  /// fixed set of constant strings, so this stays small.
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 /// A PostgreSQL text-array literal (`{"a","b\"c"}`) for `$n::text[]`, so that
