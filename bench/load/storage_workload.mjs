@@ -6,6 +6,7 @@
 //   chats          C chat WebSockets (demo application, builtin provider),
 //                  every `chat` sent in one go: `chat` → `response_start` is
 //                  the question parsed and stored, and the history read.
+//   chats over one second  the same with the C chats spread evenly over 1 s.
 // The driver starts and stops the server and its store. The API key comes
 // from BENCH_API_KEY and is never printed.
 import { parseArgs } from 'node:util';
@@ -121,8 +122,11 @@ function open_chat(session_id, record) {
   });
 }
 
-/** C sessions connected first, then every `chat` sent in one go. */
-async function chat_phase() {
+/**
+ * C sessions connected first, then their `chat`s: all in one go (spread_ms
+ * 0), or one every spread_ms / C, as users' questions would come.
+ */
+async function chat_phase(spread_ms) {
   const records = Array.from({ length: chats }, () => {
     const record = { start_ms: null, error: null };
     record.ended = new Promise((resolve) => (record.end = resolve));
@@ -131,7 +135,11 @@ async function chat_phase() {
   const stamp = Date.now().toString(36);
   const sockets = await Promise.all(records.map((record, i) => open_chat(`bench-storage-${stamp}-${i}`, record)));
   const figures = await with_cpu(async () => {
+    const started = performance.now();
     for (const [i, ws] of sockets.entries()) {
+      const due = started + (spread_ms * i) / chats;
+      // Bounded: the loop ends after spread_ms, plus a timer's lateness.
+      if (spread_ms > 0 && performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
       records[i].sent_at = performance.now();
       ws.send(JSON.stringify({ type: 'chat', content: question, application_id }));
     }
@@ -170,7 +178,9 @@ async function main() {
   ]);
   results.write();
 
-  results.data.chats = await chat_phase();
+  results.data.chats = await chat_phase(0);
+  results.write();
+  results.data.chats_over_one_second = await chat_phase(1000);
 }
 
 results.run(async () => {

@@ -41,6 +41,15 @@ bool is_safe_action_url(std::string_view url) {
   return (path || web) && std::none_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20; });
 }
 
+/// A NUL cannot be stored in PostgreSQL text, and would fail a whole batch
+/// of publishes there (one insert, NotificationService): refused up front,
+/// on every store alike.
+std::string without_nul(std::string text, std::string_view name) {
+  if (text.find('\0') != std::string::npos)
+    throw util::FieldError(fmt::format("`{}` must not contain NUL", name));
+  return text;
+}
+
 std::optional<std::string> data_object(const boost::json::object& body, const NotificationLimits& limits) {
   const auto* value = body.if_contains("data");
   if (!value || value->is_null()) return std::nullopt;
@@ -61,8 +70,8 @@ NotificationRequest parse_notification_request(const boost::json::object& body,
   NotificationRequest request;
   request.user_ids = recipients(body, fields, limits, request.bulk);
   auto& content = request.content;
-  content.title = fields.required_string("title", limits.title_max_bytes);
-  content.body = fields.required_string("body", limits.body_max_bytes);
+  content.title = without_nul(fields.required_string("title", limits.title_max_bytes), "title");
+  content.body = without_nul(fields.required_string("body", limits.body_max_bytes), "body");
   content.action_url = fields.required_string("action_url", limits.action_url_max_bytes);
   if (!is_safe_action_url(content.action_url)) {
     throw util::FieldError("`action_url` must be a path starting with `/` or an http(s) URL, without spaces");

@@ -73,28 +73,44 @@ void StorageExecutor::Lane::run_calls() {
     // Destroyed before the next wait: a call's captures (a session, say) must not outlive it.
     const auto calls = next_calls();
     if (calls.empty()) return;
-    if (calls.size() == 1 || !run_as_group(calls)) {
+    const auto outcome = calls.size() == 1 ? GroupOutcome::not_committed : run_as_group(calls);
+    if (outcome == GroupOutcome::not_committed) {
       for (const auto& call : calls) call->run_alone(*store_);
     }
     for (const auto& call : calls) call->hand_back();
   }
 }
 
-bool StorageExecutor::Lane::run_as_group(const Calls& calls) {
+StorageExecutor::GroupOutcome StorageExecutor::Lane::run_as_group(const Calls& calls) {
   try {
     store_->begin_group();
   } catch (const std::exception&) {
-    return false;  // each call, run alone, fails or succeeds as it would have
+    return GroupOutcome::not_committed;  // each call, run alone, fails or succeeds as it would have
   }
   try {
     for (const auto& call : calls) call->run_in_group(*store_);
-    if (store_->commit_group()) return true;
   } catch (const std::exception& error) {
     spdlog::debug("a group of {} storage calls failed ({}); running them one by one", calls.size(),
                   error.what());
+    store_->rollback_group();
+    return GroupOutcome::not_committed;
   }
-  store_->rollback_group();
-  return false;
+  try {
+    if (store_->commit_group()) return GroupOutcome::committed;
+    store_->rollback_group();  // a call rolled back its own transaction: nothing was committed
+    return GroupOutcome::not_committed;
+  } catch (const StoreUnavailable& error) {
+    // The COMMIT may have reached the database before the connection went:
+    // running the calls again could store them twice. Each fails instead.
+    spdlog::debug("committing a group of {} storage calls failed: {}", calls.size(), error.what());
+    store_->rollback_group();
+    for (const auto& call : calls) call->fail(true);
+  } catch (const std::exception& error) {
+    spdlog::error("committing a group of {} storage calls failed: {}", calls.size(), error.what());
+    store_->rollback_group();
+    for (const auto& call : calls) call->fail(false);
+  }
+  return GroupOutcome::failed;
 }
 
 }  // namespace nadoo::store

@@ -37,7 +37,10 @@ namespace nadoo::store {
 /// group fail, or roll back a transaction of its own, the group is rolled
 /// back and its calls run again one by one, each its own transaction as
 /// they would have alone: grouping never changes what a call does or sees.
-/// So `work` must be safe to run twice; it is called as const.
+/// So `work` must be safe to run twice; it is called as const. A failed
+/// COMMIT is the exception: it may have been applied before the connection
+/// went, so every call of the group fails (as a lone call's failed commit
+/// does) rather than run again and be stored twice.
 class StorageExecutor {
  public:
   /// Why 64: a commit's cost is mostly fixed (one flush), so the group's
@@ -87,6 +90,8 @@ class StorageExecutor {
     virtual void run_in_group(Store& store) = 0;
     /// Runs the work as its own transaction; a failure becomes the result.
     virtual void run_alone(Store& store) = 0;
+    /// Replaces the result by a failure (the group's commit failed).
+    virtual void fail(bool unavailable) = 0;
     /// Posts `done(result)` to the caller's executor.
     virtual void hand_back() = 0;
   };
@@ -113,6 +118,11 @@ class StorageExecutor {
       }
     }
 
+    void fail(bool unavailable) override {
+      result_ = {};
+      result_.unavailable = unavailable;
+    }
+
     void hand_back() override {
       boost::asio::post(executor_, [done = std::move(done_), result = std::move(result_)]() mutable {
         done(std::move(result));
@@ -127,6 +137,10 @@ class StorageExecutor {
   };
 
   using Calls = std::vector<std::unique_ptr<PendingCall>>;
+  /// committed: every result stands. not_committed: nothing was committed,
+  /// the calls must run alone. failed: the commit failed, perhaps after the
+  /// database applied it, so every call failed rather than run twice.
+  enum class GroupOutcome { committed, not_committed, failed };
 
   /// A thread, its Store and the calls queued for it.
   class Lane {
@@ -140,8 +154,8 @@ class StorageExecutor {
     void run_calls();
     /// Up to max_group_calls queued calls, waiting for one; none once stopping and drained.
     Calls next_calls();
-    /// Runs `calls` as one transaction; false (and rolled back) unless every call and the commit succeeded.
-    bool run_as_group(const Calls& calls);
+    /// Runs `calls` as one transaction.
+    GroupOutcome run_as_group(const Calls& calls);
 
     std::unique_ptr<Store> store_;
     std::mutex mutex_;

@@ -196,11 +196,13 @@ void Connection::send(const std::string& sql, const Parameter* parameters, std::
 
 std::vector<Rows> Connection::pipeline(const std::vector<Statement>& statements) {
   if (!is_usable()) throw StoreError("PostgreSQL: the connection is lost");
+  if (statements.empty()) return {};
   static const std::string begin = "BEGIN";
-  const bool with_begin = std::exchange(begin_pending_, false);
+  const bool with_begin = begin_pending_;
   if (with_begin) prepare(begin, 0);
   for (const auto& statement : statements) prepare(statement.sql, statement.parameters.size());
   if (PQenterPipelineMode(connection_) == 0) fail("entering pipeline mode");
+  begin_pending_ = false;  // from here on, BEGIN is sent with the statements or the connection given up
   const auto deadline = std::chrono::steady_clock::now() + client_timeout_;
   std::vector<Rows> rows;
   std::string first_error, failed_sql;
@@ -219,11 +221,15 @@ std::vector<Rows> Connection::pipeline(const std::vector<Statement>& statements)
     }
     // The end of the pipeline: PGRES_PIPELINE_SYNC, then nothing.
     read_results(statements.back().sql, deadline, &first_error, &unavailable);
-  } catch (const StoreError&) {
-    PQexitPipelineMode(connection_);
+  } catch (...) {
+    // Results may be left unread: the connection cannot serve another call.
+    given_up_ = true;
     throw;
   }
-  if (PQexitPipelineMode(connection_) == 0) fail("leaving pipeline mode");
+  if (PQexitPipelineMode(connection_) == 0) {
+    given_up_ = true;
+    fail("leaving pipeline mode");
+  }
   if (!first_error.empty()) {
     const std::string message = "PostgreSQL: running " + failed_sql.substr(0, 200) + ": " + first_error;
     if (unavailable) throw StoreUnavailable(message);

@@ -57,7 +57,10 @@ std::optional<AppendedEvents> PostgresPluginExecutionStore::append_events(
     const Rows counters = connection.query(
         "SELECT last_sequence, event_count, status FROM plugin_executions WHERE execution_id = $1 FOR UPDATE",
         {execution_id});
-    if (counters.size() == 0) return std::nullopt;
+    if (counters.size() == 0) {
+      transaction.commit();  // nothing written; committed so that a group it is part of stands
+      return std::nullopt;
+    }
     auto plan =
         plan_append(ExecutionProgress{counters.integer(0, 0), counters.integer(0, 1), counters.text(0, 2)},
                     events, now, limits);

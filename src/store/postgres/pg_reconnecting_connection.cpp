@@ -56,7 +56,10 @@ StoreUnavailable ReconnectingConnection::lost(const StoreError& error) {
 }
 
 void ReconnectingConnection::begin_group() {
-  run([](Connection& connection) { connection.begin_with_next_statement(); });
+  run([](Connection& connection) {
+    connection.take_spoiled();  // left by a group that failed after a call spoiled it
+    connection.begin_with_next_statement();
+  });
   group_open_ = true;
 }
 

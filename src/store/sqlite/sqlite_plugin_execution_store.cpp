@@ -59,7 +59,10 @@ std::optional<AppendedEvents> SqlitePluginExecutionStore::append_events(
     auto row = connection_.query(
         "SELECT last_sequence, event_count, status FROM plugin_executions WHERE execution_id = ?1");
     row.bind_text(1, execution_id);
-    if (!row.next_row()) return std::nullopt;
+    if (!row.next_row()) {
+      transaction.commit();  // nothing written; committed so that a group it is part of stands
+      return std::nullopt;
+    }
     before = ExecutionProgress{row.integer(0), row.integer(1), row.text(2)};
   }
   auto plan = plan_append(before, events, now, limits);

@@ -315,7 +315,10 @@ class SqliteStore final : public Store {
     }
   }
 
-  void begin_group() override { connection_.query("BEGIN IMMEDIATE").execute(); }
+  void begin_group() override {
+    connection_.take_spoiled();  // left by a group that failed after a call spoiled it
+    connection_.query("BEGIN IMMEDIATE").execute();
+  }
 
   bool commit_group() override {
     if (connection_.take_spoiled() || !connection_.in_transaction()) return false;
