@@ -79,7 +79,9 @@ class Connection {
   /// Sends the statements one after another without waiting (libpq's
   /// pipeline mode: one round trip for all) and returns the rows of each.
   /// The first failure is thrown; the statements after it are not run.
-  /// For statements that need no result of the ones before them.
+  /// For statements that need no result of the ones before them. Outside
+  /// a transaction the statements are one transaction of their own: the
+  /// server commits them together at the pipeline's end, or none.
   std::vector<Rows> pipeline(const std::vector<Statement>& statements);
 
   /// Opens a transaction with the next statement, sent in one round trip

@@ -69,17 +69,18 @@ void PostgresNotificationStore::insert_notifications(const std::vector<Notificat
       "AS listed (id, user_id, title, body, action_url, data_json, created_at, read_at, position) "
       "ORDER BY position";
   connection_.run([&](Connection& connection) {
-    Transaction transaction(connection);
     // The users' locks in one order on every node (by key), so that two
     // batches never wait for each other; then the rows, whose sequences are
     // thus taken in commit order. One round trip: the insert needs no result
-    // of the locks, only to run after them.
+    // of the locks, only to run after them. Inside a group this is part of
+    // the group's transaction; alone, the pipeline is the transaction (the
+    // server commits a pipeline's statements at its sync), so the commit
+    // rides in the same round trip.
     connection.pipeline(
         {{lock_users, {std::to_string(user_notification_lock), users}},
          {insert,
           {text_array(ids), users, text_array(titles), text_array(bodies), text_array(action_urls),
            text_array(data_jsons), text_array(created_ats), text_array(read_ats)}}});
-    transaction.commit();
   });
 }
 
