@@ -321,7 +321,14 @@ class SqliteStore final : public Store {
   }
 
   bool commit_group() override {
-    if (connection_.take_spoiled() || !connection_.in_transaction()) return false;
+    // SQLite rolls a transaction back by itself after some errors (disk
+    // full, I/O error); a call that caught one, and the calls after it, then
+    // ran on their own and may have committed: running them again could
+    // store them twice, so the group fails as a failed commit does.
+    if (!connection_.in_transaction())
+      throw StoreError("database " + connection_.file().string() +
+                       ": the group's transaction was rolled back");
+    if (connection_.take_spoiled()) return false;
     connection_.query("COMMIT").execute();
     return true;
   }
