@@ -29,9 +29,10 @@ struct ServerConfig {
   /// Storage lanes on PostgreSQL: threads with a connection each, a call's
   /// lane chosen by its ordering key (a chat session, a plugin execution,
   /// the notification service). 4: enough that chats, plugin events and
-  /// notifications no longer wait behind one another (with 200 chats
-  /// starting at once, p99 to response_start 456 ms on one lane, 336 ms on
-  /// four, with PostgreSQL on its own core), while a dozen nodes stay well
+  /// notifications no longer wait behind one another (bench/storage.sh with
+  /// PostgreSQL on the other core: p99 to response_start for 200 chats at
+  /// once 803 ms on one lane, 251 ms on four; spread over 1 s, 107 ms and
+  /// 19 ms), while a dozen nodes stay well
   /// within PostgreSQL's default max_connections (100). More lanes help
   /// only with a database that has cores to spare for them. The embedded
   /// store always has one lane (SQLite has one writer).
