@@ -46,6 +46,10 @@ Command parse_command_line(int argc, const char* const* argv) {
   serve_app->add_flag("--print-config", print_config,
                       "print the effective configuration (secrets masked) and where each value came from, "
                       "then exit");
+  bool print_options = false;
+  serve_app->add_flag("--print-options", print_options,
+                      "print every option (flag, variable, default, range, meaning, why this default) as "
+                      "the README's Markdown reference, then exit");
   OptionRegistry serve_options(*serve_app);
   declare_serve_options(serve_options, serve.config);
 
@@ -82,6 +86,7 @@ Command parse_command_line(int argc, const char* const* argv) {
     token.request.audience = token.config.jwt_audience;
     return token;
   }
+  if (print_options) return ExitCommand{0, serve_options.markdown_reference()};
   if (print_config) {
     const auto source =
         serve_config_file.empty() ? std::string("no config file") : "config file " + serve_config_file;

@@ -27,10 +27,35 @@ std::string_view source_name(OptionSource source) {
 
 }  // namespace
 
-CLI::Option* OptionRegistry::add_flag(const std::string& flag, bool& value,
-                                      const std::string& environment_variable, const std::string& help) {
-  return record(app_.add_flag(flag, value, with_environment(help, environment_variable)),
-                environment_variable, Secrecy::plain, [&value] { return toml_value(value); });
+OptionRegistry::Declaration& OptionRegistry::Declaration::one_of(const std::vector<std::string>& values) {
+  std::vector<std::string> quoted;
+  for (const auto& value : values) quoted.push_back(fmt::format("`{}`", value));
+  return check(CLI::IsMember(values), fmt::format("{}", fmt::join(quoted, ", ")));
+}
+
+OptionRegistry::Declaration& OptionRegistry::Declaration::check(const CLI::Validator& validator,
+                                                                std::string range) {
+  auto& declared = registry_.declared_[index_];
+  declared.option->check(validator);
+  declared.range = std::move(range);
+  return *this;
+}
+
+CLI::Option* OptionRegistry::Declaration::operator->() const { return registry_.declared_[index_].option; }
+
+OptionRegistry::Declaration OptionRegistry::add_masked(OptionDescription description, std::string& value,
+                                                       std::function<std::string(std::string_view)> masked) {
+  auto* option = app_.add_option(description.flag, value, help_text(description))->capture_default_str();
+  return record(option, std::move(description), Secrecy::masked,
+                [&value, masked = std::move(masked)] { return toml_string(masked(value)); });
+}
+
+OptionRegistry::Declaration OptionRegistry::add_flag(OptionDescription description, bool& value) {
+  auto* option = app_.add_flag(description.flag, value, help_text(description));
+  auto declaration =
+      record(option, std::move(description), Secrecy::plain, [&value] { return toml_value(value); });
+  declared_.back().is_flag = true;
+  return declaration;
 }
 
 /// A TOML basic string: quotes and backslashes escaped, control characters as \uXXXX.
@@ -55,16 +80,34 @@ std::string OptionRegistry::toml_value(const std::vector<std::string>& items) {
   return fmt::format("[{}]", fmt::join(quoted, ", "));
 }
 
-std::string OptionRegistry::with_environment(const std::string& help,
-                                             const std::string& environment_variable) {
-  return fmt::format("{} (env {})", help, environment_variable);
+std::string OptionRegistry::with_thousands_separators(std::string digits) {
+  const std::size_t first_digit = !digits.empty() && digits.front() == '-' ? 1 : 0;
+  for (auto position = digits.size(); position > first_digit + 3; position -= 3) {
+    digits.insert(position - 3, ",");
+  }
+  return digits;
 }
 
-CLI::Option* OptionRegistry::record(CLI::Option* option, const std::string& environment_variable,
-                                    Secrecy secrecy, std::function<std::string()> effective_value) {
+std::string OptionRegistry::binary_size(std::uint64_t bytes) {
+  constexpr std::string_view units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t unit = 0;
+  while (unit + 1 < std::size(units) && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return fmt::format("{} {}", with_thousands_separators(fmt::format("{}", bytes)), units[unit]);
+}
+
+std::string OptionRegistry::help_text(const OptionDescription& description) {
+  return fmt::format("{} (env {})", description.meaning, description.environment_variable);
+}
+
+OptionRegistry::Declaration OptionRegistry::record(CLI::Option* option, OptionDescription description,
+                                                   Secrecy secrecy,
+                                                   std::function<std::string()> effective_value) {
   if (visibility_ == Visibility::hidden) option->group("");
-  declared_.push_back({option, environment_variable, secrecy, std::move(effective_value)});
-  return option;
+  declared_.push_back({option, std::move(description), secrecy, std::move(effective_value), {}});
+  return Declaration(*this, declared_.size() - 1);
 }
 
 OptionRegistry::Declared* OptionRegistry::find(std::string_view config_name) {
@@ -99,10 +142,10 @@ void OptionRegistry::apply_environment() {
       declared.source = OptionSource::command_line;
       continue;
     }
-    const char* value = std::getenv(declared.environment_variable.c_str());
+    const char* value = std::getenv(declared.description.environment_variable.c_str());
     if (!value || !*value) continue;
     apply_value(*declared.option, {value}, declared.secrecy != Secrecy::plain,
-                "environment variable " + declared.environment_variable);
+                "environment variable " + declared.description.environment_variable);
     declared.source = OptionSource::environment;
   }
 }
@@ -142,6 +185,42 @@ std::string OptionRegistry::effective_configuration() const {
                         source_name(declared.source));
   }
   return text;
+}
+
+namespace {
+
+/// A table cell: a `|` in the text would end it.
+std::string markdown_cell(std::string_view text) {
+  std::string cell;
+  for (const char c : text) {
+    if (c == '|') cell += '\\';
+    cell += c;
+  }
+  return cell;
+}
+
+std::string markdown_code(std::string_view text) {
+  return text.empty() ? std::string() : fmt::format("`{}`", markdown_cell(text));
+}
+
+}  // namespace
+
+std::string OptionRegistry::markdown_reference() const {
+  std::string table =
+      "| flag | environment | default | range | meaning | why this default |\n"
+      "|---|---|---|---|---|---|\n";
+  for (const auto& declared : declared_) {
+    const auto& description = declared.description;
+    // An empty list's default reads `[]`: nothing, as an empty string's does.
+    const auto default_text = declared.option->get_default_str();
+    const auto default_value =
+        declared.is_flag ? std::string("off") : markdown_code(default_text == "[]" ? "" : default_text);
+    table += fmt::format("| {} | {} | {} | {} | {} | {} |\n", markdown_code(description.flag),
+                         markdown_code(description.environment_variable), default_value,
+                         markdown_cell(declared.range), markdown_cell(description.meaning),
+                         markdown_cell(description.reason));
+  }
+  return table;
 }
 
 }  // namespace nadoo::config

@@ -4,9 +4,11 @@
 #include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace nadoo::config {
@@ -14,12 +16,29 @@ namespace nadoo::config {
 /// Where an option's effective value came from, in precedence order.
 enum class OptionSource { command_line, environment, config_file, default_value };
 
+/// An option as an operator reads it, in `--help` and in the README's
+/// reference (`serve --print-options`), written once where it is declared.
+struct OptionDescription {
+  std::string flag;                  // `--port`
+  std::string environment_variable;  // `NADOO_PORT`
+  std::string meaning;               // what it sets (Markdown; the help shows it as written)
+  std::string reason;                // why the default is what it is, in a line
+};
+
+/// The least and the most an option accepts.
+template <typename Number>
+struct OptionBounds {
+  Number minimum;
+  Number maximum;
+};
+
 /// The options of one subcommand, each declared once with its flag, its
-/// environment variable and whether its value is a secret. The command line
-/// is CLI11's; the environment and the config file are applied here, after
-/// CLI11 has parsed, so that an error names where the bad value came from
-/// (`NADOO_PORT=abc`, `port = abc in f.toml`) and the effective configuration
-/// can say the source of every value.
+/// environment variable, what it means, why its default, its range and
+/// whether its value is a secret. The command line is CLI11's; the
+/// environment and the config file are applied here, after CLI11 has parsed,
+/// so that an error names where the bad value came from (`NADOO_PORT=abc`,
+/// `port = abc in f.toml`) and the effective configuration can say the
+/// source of every value.
 ///
 /// Not thread-safe: used while the command line is parsed, before anything runs.
 class OptionRegistry {
@@ -31,27 +50,41 @@ class OptionRegistry {
   /// or set of flags serves both), left out of this subcommand's help.
   enum class Visibility { shown, hidden };
 
+  /// A declared option, to give its range (which the reference shows) or
+  /// CLI11 settings such as a delimiter.
+  class Declaration {
+   public:
+    Declaration(OptionRegistry& registry, std::size_t index) : registry_(registry), index_(index) {}
+
+    template <typename Number>
+    Declaration& within(OptionBounds<Number> bounds) {
+      const bool in_bytes = registry_.declared_[index_].description.flag.ends_with("-bytes");
+      return check(CLI::Range(bounds.minimum, bounds.maximum),
+                   fmt::format("{}–{}", readable_number(bounds.minimum, in_bytes),
+                               readable_number(bounds.maximum, in_bytes)));
+    }
+    Declaration& one_of(const std::vector<std::string>& values);
+    /// `range`: what the validator accepts, in words, for the reference.
+    Declaration& check(const CLI::Validator& validator, std::string range);
+    CLI::Option* operator->() const;
+
+   private:
+    OptionRegistry& registry_;
+    std::size_t index_;
+  };
+
   explicit OptionRegistry(CLI::App& app) : app_(app) {}
 
   template <typename T>
-  CLI::Option* add(const std::string& flag, T& value, const std::string& environment_variable,
-                   const std::string& help, Secrecy secrecy = Secrecy::plain) {
-    return record(
-        app_.add_option(flag, value, with_environment(help, environment_variable))->capture_default_str(),
-        environment_variable, secrecy, [&value] { return toml_value(value); });
+  Declaration add(OptionDescription description, T& value, Secrecy secrecy = Secrecy::plain) {
+    auto* option = app_.add_option(description.flag, value, help_text(description))->capture_default_str();
+    return record(option, std::move(description), secrecy, [&value] { return toml_value(value); });
   }
   /// A string option shown in the effective configuration as `masked` makes
   /// it, and never quoted in an error message.
-  CLI::Option* add_masked(const std::string& flag, std::string& value,
-                          const std::string& environment_variable, const std::string& help,
-                          std::function<std::string(std::string_view)> masked) {
-    return record(
-        app_.add_option(flag, value, with_environment(help, environment_variable))->capture_default_str(),
-        environment_variable, Secrecy::masked,
-        [&value, masked = std::move(masked)] { return toml_string(masked(value)); });
-  }
-  CLI::Option* add_flag(const std::string& flag, bool& value, const std::string& environment_variable,
-                        const std::string& help);
+  Declaration add_masked(OptionDescription description, std::string& value,
+                         std::function<std::string(std::string_view)> masked);
+  Declaration add_flag(OptionDescription description, bool& value);
 
   /// Options declared from here on are accepted but not shown in the help.
   void set_visibility(Visibility visibility) { visibility_ = visibility; }
@@ -70,14 +103,19 @@ class OptionRegistry {
   /// The effective configuration as a config file would hold it, one
   /// `name = value  # source` line per option; secrets are masked.
   std::string effective_configuration() const;
+  /// Every option as a Markdown table (flag, variable, default, range,
+  /// meaning, reason): the README's reference is this text.
+  std::string markdown_reference() const;
 
  private:
   struct Declared {
     CLI::Option* option;
-    std::string environment_variable;
+    OptionDescription description;
     Secrecy secrecy;
     /// The option's variable as TOML, read when asked: the value in effect.
     std::function<std::string()> effective_value;
+    std::string range;
+    bool is_flag = false;
     OptionSource source = OptionSource::default_value;
   };
 
@@ -88,10 +126,22 @@ class OptionRegistry {
   static std::string toml_value(const T& number_or_bool) {
     return fmt::format("{}", number_or_bool);
   }
+  /// 65536 as `65,536`, or as `64 KiB` when `in_bytes`: ranges are read, not parsed.
+  template <typename Number>
+  static std::string readable_number(Number number, bool in_bytes) {
+    if constexpr (std::is_integral_v<Number>) {
+      if (in_bytes && number > 0) return binary_size(static_cast<std::uint64_t>(number));
+      return with_thousands_separators(fmt::format("{}", number));
+    }
+    return fmt::format("{}", number);
+  }
+  /// 1024 as `1 KiB`, 1536 as `1,536 B`: whole units only.
+  static std::string binary_size(std::uint64_t bytes);
+  static std::string with_thousands_separators(std::string digits);
 
-  static std::string with_environment(const std::string& help, const std::string& environment_variable);
-  CLI::Option* record(CLI::Option* option, const std::string& environment_variable, Secrecy secrecy,
-                      std::function<std::string()> effective_value);
+  static std::string help_text(const OptionDescription& description);
+  Declaration record(CLI::Option* option, OptionDescription description, Secrecy secrecy,
+                     std::function<std::string()> effective_value);
   Declared* find(std::string_view config_name);
 
   CLI::App& app_;

@@ -165,12 +165,22 @@ def test_print_config_masks_the_password_of_the_store_uri():
     assert "pw-hidden" not in refused.stderr
 
 
-def test_readme_option_table_matches_the_declared_options():
-    """Every option of serve is in the README's table with its variable and
-    default, and the table names no option the server does not have."""
+def test_readme_option_reference_is_the_one_the_server_prints():
+    """The README's reference is made from the declared options; after
+    changing one, `scripts/option-reference` writes it again."""
     readme = (REPO / "README.md").read_text()
-    rows = re.findall(r"^\| `(--[a-z0-9-]+)` \| `([A-Z0-9_]+)` \| *`?([^|`]*?)`? *\|", readme, re.M)
-    documented = {flag: (variable, default) for flag, variable, default in rows}
+    reference = readme.split("<!-- option reference: scripts/option-reference -->\n", 1)[1]
+    reference = reference.split("<!-- end of option reference -->\n", 1)[0]
+    printed = nadoo("serve", "--print-options", env={})
+    assert printed.returncode == 0, printed.stderr
+    assert reference == printed.stdout, "README's option reference is stale: run scripts/option-reference"
+
+
+def test_every_option_is_in_the_reference_and_in_the_help_with_its_variable():
+    reference = nadoo("serve", "--print-options", env={}).stdout
+    rows = re.findall(r"^\| `(--[a-z0-9-]+)` \| `([A-Z0-9_]+)` \| ([^|]*) \| ([^|]*) \| (.+) \| (.+) \|$",
+                      reference, re.M)
+    documented = {flag: (variable, default.strip("`"), reason) for flag, variable, default, _, _, reason in rows}
     printed = nadoo("serve", "--print-config", env={}).stdout.splitlines()[1:]
     help_text = nadoo("serve", "--help").stdout
     declared = set()
@@ -179,9 +189,10 @@ def test_readme_option_table_matches_the_declared_options():
         flag = "--" + name
         declared.add(flag)
         value = rest.rsplit("  # ", 1)[0].strip('"')
-        assert flag in documented, f"{flag} is not in the README's option table"
-        variable, default = documented[flag]
+        assert flag in documented, f"{flag} is not in the option reference"
+        variable, default, reason = documented[flag]
         assert default.replace("off", "") == ("" if value in ("[]", "false") else value), flag
+        assert reason.strip(), f"{flag} gives no reason for its default"
         described = re.search(re.escape(flag) + r" .*?\(env ([A-Z0-9_]+)\)", help_text, re.S)
         assert described and described.group(1) == variable, flag
-    assert set(documented) - declared == {"--config"}
+    assert set(documented) == declared
