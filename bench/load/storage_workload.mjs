@@ -6,6 +6,8 @@
 //   chats          C chat WebSockets (demo application, builtin provider),
 //                  every `chat` sent in one go: `chat` → `response_start` is
 //                  the question parsed and stored, and the history read.
+//                  `generator_send_ms`: how long sending them took here; no
+//                  answer is read before, so no figure can be below it.
 //   chats over one second  the same with the C chats spread evenly over 1 s.
 // The driver starts and stops the server and its store. The API key comes
 // from BENCH_API_KEY and is never printed.
@@ -143,12 +145,16 @@ async function chat_phase(spread_ms) {
       records[i].sent_at = performance.now();
       ws.send(JSON.stringify({ type: 'chat', content: question, application_id }));
     }
+    // This process reads no answer before its last send: a floor under every
+    // figure below, not the server's time.
+    const send_loop_ms = performance.now() - started;
     let timer;
     const answered = Promise.all(records.map((record) => record.ended));
     await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, chat_answer_timeout_ms)))]);
     clearTimeout(timer);
     const starts = records.map((r) => r.start_ms).filter((ms) => ms !== null).sort((a, b) => a - b);
     return () => ({
+      generator_send_ms: round(send_loop_ms),
       response_started: starts.length,
       errors: records.filter((r) => r.error).length,
       response_start_ms_p50: round(percentile(starts, 0.5)),

@@ -64,22 +64,31 @@ auth::JwtVerifier make_verifier(const config::ServerConfig& config) {
 
 /// The storage lanes' stores: one on SQLite, --store-pool-size on
 /// PostgreSQL (each its own connection). The seed goes in through the first.
-std::vector<std::unique_ptr<store::Store>> open_stores(const config::ServerConfig& config) {
-  std::vector<std::unique_ptr<store::Store>> stores;
+/// The storage lanes, and the reader beside them (StorageExecutor).
+struct OpenedStores {
+  std::vector<std::unique_ptr<store::Store>> lanes;
+  std::unique_ptr<store::Store> reader;
+};
+
+OpenedStores open_stores(const config::ServerConfig& config) {
+  OpenedStores stores;
   if (store::postgres::is_postgres_uri(config.store)) {
-    spdlog::info("storage: PostgreSQL at {}, {} connections",
+    spdlog::info("storage: PostgreSQL at {}, {} connections and a reader",
                  store::postgres::with_masked_password(config.store), config.store_pool_size);
+    const store::postgres::ConnectionSettings settings{
+        config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)};
     for (unsigned lane = 0; lane < config.store_pool_size; ++lane) {
-      stores.push_back(store::open_postgres_store(
-          {config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)}));
+      stores.lanes.push_back(store::open_postgres_store(settings));
     }
+    stores.reader = store::open_postgres_store(settings);
   } else {
-    stores.push_back(store::open_sqlite_store(std::filesystem::path(config.data_dir) / "nadoo.db",
-                                              config.sqlite_checkpoint_pages));
+    const auto database_file = std::filesystem::path(config.data_dir) / "nadoo.db";
+    stores.lanes.push_back(store::open_sqlite_store(database_file, config.sqlite_checkpoint_pages));
+    stores.reader = store::open_sqlite_reader(database_file);
   }
   if (config.seed_file.empty()) return stores;
   try {
-    load_seed_file(config.seed_file, *stores.front());
+    load_seed_file(config.seed_file, *stores.lanes.front());
   } catch (const store::StoreUnavailable& error) {
     // The node serves without it: the database may be back in a moment, and
     // the seed is demo data, not something a node needs to run.
@@ -114,7 +123,8 @@ int run_server(const config::ServerConfig& config) {
   const auth::ApiKeys api_keys(config.api_keys);
   if (api_keys.empty())
     spdlog::warn("no API keys configured (NADOO_API_KEYS): server-to-server REST is closed");
-  store::StorageExecutor storage(open_stores(config));
+  auto stores = open_stores(config);
+  store::StorageExecutor storage(std::move(stores.lanes), std::move(stores.reader));
   const auto builtin = ai::builtin::make_builtin_provider(
       io_context, std::chrono::milliseconds(config.builtin_token_interval_ms));
   const auto openai = ai::make_openai_provider(io_context, openai_settings(config));

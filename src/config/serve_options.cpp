@@ -83,13 +83,15 @@ void add_storage_options(OptionRegistry& registry, ServerConfig& config) {
           config.store_statement_timeout_ms)
       .within(OptionBounds<unsigned>{100, 600'000});
   registry
-      .add({"--store-pool-size", "NADOO_STORE_POOL_SIZE",
-            "PostgreSQL connections, each on a storage thread of its own; a call's lane follows its ordering "
-            "key (chat session, plugin execution, the notification service), so calls with one key stay in "
-            "order while others run at once. SQLite always uses one",
-            "200 chats at once, PostgreSQL on the other core: p99 to `response_start` 803 ms on one lane, "
-            "251 ms on four; a dozen nodes stay within PostgreSQL's default 100 connections"},
-           config.store_pool_size)
+      .add(
+          {"--store-pool-size", "NADOO_STORE_POOL_SIZE",
+           "PostgreSQL connections, each on a storage thread of its own; a call's lane follows its ordering "
+           "key (chat session, plugin execution, the notification service), so calls with one key stay in "
+           "order while others run at once; one more connection reads beside them (knowledge search). SQLite "
+           "always uses one lane",
+           "200 chats at once, PostgreSQL on the other core: p99 to `response_start` 803 ms on one lane, "
+           "251 ms on four; a dozen nodes stay within PostgreSQL's default 100 connections"},
+          config.store_pool_size)
       .within(OptionBounds<unsigned>{1, 64});
   registry
       .add({"--sqlite-checkpoint-pages", "NADOO_SQLITE_CHECKPOINT_PAGES",

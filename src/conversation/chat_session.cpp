@@ -122,10 +122,42 @@ void ChatSession::on_prepared(std::uint64_t number, store::StoreResult<Preparati
     return start_pending();
   }
   generation.prepared = std::move(result.value->prepared);
-  generation.sources = sources_array(generation.prepared->knowledge);
-  generation.phase = Phase::streaming;
+  generation.phase = Phase::retrieving;
   publish(response_start_event(generation.message_id, generation.prepared->chat.id));
   if (generation.finish_requested) return finish(*generation.finish_requested);
+  retrieve_knowledge();
+}
+
+void ChatSession::retrieve_knowledge() {
+  const auto& generation = *active_;
+  // After response_start, not before it, and on the reader, not the
+  // session's lane: the search is the longest part of preparing (three
+  // quarters of its storage time on SQLite), the answer needs it but the
+  // saved question does not, and it needs no order with other calls.
+  dependencies_.storage.run_read_only(
+      strand_,
+      [application = generation.prepared->application, question = generation.request.content,
+       settings = dependencies_.settings](store::Store& store) {
+        return conversation::retrieve_knowledge(store, application, question, settings);
+      },
+      [self = shared_from_this(),
+       number = generation.number](store::StoreResult<std::vector<store::ScoredChunk>> result) {
+        self->on_retrieved(number, std::move(result));
+      });
+}
+
+void ChatSession::on_retrieved(std::uint64_t number,
+                               store::StoreResult<std::vector<store::ScoredChunk>> result) {
+  if (!is_current(number) || active_->phase != Phase::retrieving) return;
+  auto& generation = *active_;
+  if (!result.ok()) {
+    publish(protocol::error_message("internal_error",
+                                    "Storage failed while retrieving knowledge; please retry."));
+    return finish("error");
+  }
+  generation.prepared->knowledge = std::move(*result.value);
+  generation.sources = sources_array(generation.prepared->knowledge);
+  generation.phase = Phase::streaming;
   start_stream();
 }
 
@@ -188,6 +220,8 @@ void ChatSession::end_generation(std::string reason) {
     case Phase::preparing:
       generation.finish_requested = std::move(reason);
       return;
+    case Phase::retrieving:
+      return finish(std::move(reason));
     case Phase::streaming:
       if (generation.stream) generation.stream->cancel();
       return finish(std::move(reason));

@@ -55,7 +55,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void stop();
 
  private:
-  enum class Phase { preparing, streaming, finishing };
+  /// preparing: the question is being saved; retrieving: response_start
+  /// has gone out, the knowledge is being searched; streaming: the model answers.
+  enum class Phase { preparing, retrieving, streaming, finishing };
 
   struct Generation {
     std::uint64_t number = 0;
@@ -83,6 +85,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
 
   void start(PendingRequest pending);
   void on_prepared(std::uint64_t number, store::StoreResult<Preparation> result);
+  void retrieve_knowledge();
+  void on_retrieved(std::uint64_t number, store::StoreResult<std::vector<store::ScoredChunk>> result);
   void start_stream();
   void on_delta(std::uint64_t number, std::string text);
   void on_complete(std::uint64_t number, ai::ModelCompletion completion);

@@ -12,17 +12,19 @@ Preparation prepare_generation(store::Store& store, const ChatRequest& request,
 
   const auto now = protocol::utc_timestamp_now();
   const auto chat_id = request.chat_id.value_or(util::random_id("chat_"));
-  auto chat = store.find_chat(chat_id);
+  // A chat id the server has just drawn names no chat yet: nothing to look up.
+  auto chat = request.chat_id ? store.find_chat(chat_id) : std::nullopt;
   if (chat && (chat->user_id != request.user_id || chat->application_id != request.application_id)) {
     return {std::nullopt, PreparationFailure::chat_forbidden};
   }
+  const bool has_history = chat.has_value();
   if (!chat) {
     chat = store::Chat{chat_id, request.application_id, request.session_id, request.user_id, now};
     store.create_chat(*chat);
   }
 
   PreparedGeneration prepared{std::move(*application), std::move(*chat), {}, {}};
-  prepared.history = store.recent_messages(chat_id, settings.history_budget_characters);
+  if (has_history) prepared.history = store.recent_messages(chat_id, settings.history_budget_characters);
 
   store::ChatMessage user_message;
   user_message.id = util::random_id(store::message_id_prefix);
@@ -33,12 +35,14 @@ Preparation prepare_generation(store::Store& store, const ChatRequest& request,
   user_message.user_id = request.user_id;
   user_message.created_at = now;
   store.append_message(user_message);
-
-  if (!prepared.application.knowledge_base_ids.empty()) {
-    prepared.knowledge = store.search_chunks(prepared.application.knowledge_base_ids, request.content,
-                                             settings.knowledge_chunks);
-  }
   return {std::move(prepared), PreparationFailure::none};
+}
+
+std::vector<store::ScoredChunk> retrieve_knowledge(store::Store& store, const store::Application& application,
+                                                   const std::string& question,
+                                                   const ChatSettings& settings) {
+  if (application.knowledge_base_ids.empty()) return {};
+  return store.search_chunks(application.knowledge_base_ids, question, settings.knowledge_chunks);
 }
 
 }  // namespace nadoo::conversation

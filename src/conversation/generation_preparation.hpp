@@ -9,8 +9,9 @@
 
 namespace nadoo::conversation {
 
-/// What a generation needs before it can stream, read and written in one
-/// storage call.
+/// What a generation needs before it can stream: the first three read and
+/// written in one storage call before `response_start`, the knowledge
+/// retrieved in a second one after it (retrieve_knowledge).
 struct PreparedGeneration {
   store::Application application;
   store::Chat chat;
@@ -26,9 +27,14 @@ struct Preparation {
 };
 
 /// Runs on the storage thread: finds the application, finds or creates the
-/// chat (a chat of another user or application is refused), reads the
-/// history that fits the budget, stores the user's message (before anything
-/// streams, so it is never lost), and retrieves the knowledge.
+/// chat (a chat of another user or application is refused; a new chat has
+/// no history to read), reads the history that fits the budget, and stores
+/// the user's message, so that it is saved before `response_start`.
 Preparation prepare_generation(store::Store& store, const ChatRequest& request, const ChatSettings& settings);
+
+/// Runs on the storage thread: the application's knowledge chunks that best
+/// match `question` (none when it has no knowledge base).
+std::vector<store::ScoredChunk> retrieve_knowledge(store::Store& store, const store::Application& application,
+                                                   const std::string& question, const ChatSettings& settings);
 
 }  // namespace nadoo::conversation

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "util/thread_name.hpp"
+#include "util/thread_priority.hpp"
 
 namespace nadoo::store {
 
@@ -20,9 +21,11 @@ std::vector<std::unique_ptr<Store>> one_store(std::unique_ptr<Store> store) {
 StorageExecutor::StorageExecutor(std::unique_ptr<Store> store)
     : StorageExecutor(one_store(std::move(store))) {}
 
-StorageExecutor::StorageExecutor(std::vector<std::unique_ptr<Store>> stores) {
+StorageExecutor::StorageExecutor(std::vector<std::unique_ptr<Store>> stores, std::unique_ptr<Store> reader) {
   if (stores.empty()) throw std::invalid_argument("a storage executor needs at least one store");
-  for (auto& store : stores) lanes_.push_back(std::make_unique<Lane>(std::move(store)));
+  for (auto& store : stores)
+    lanes_.push_back(std::make_unique<Lane>(std::move(store), "nadoo-storage", Lane::Priority::normal));
+  if (reader) reader_ = std::make_unique<Lane>(std::move(reader), "nadoo-reader", Lane::Priority::background);
 }
 
 // The lanes' destructors finish their queued calls.
@@ -32,9 +35,10 @@ std::size_t StorageExecutor::lane_of(std::string_view ordering_key) const {
   return std::hash<std::string_view>{}(ordering_key) % lanes_.size();
 }
 
-StorageExecutor::Lane::Lane(std::unique_ptr<Store> store)
-    : store_(std::move(store)), thread_([this] {
-        util::name_this_thread("nadoo-storage");
+StorageExecutor::Lane::Lane(std::unique_ptr<Store> store, const char* thread_name, Priority priority)
+    : store_(std::move(store)), thread_([this, thread_name, priority] {
+        util::name_this_thread(thread_name);
+        if (priority == Priority::background) util::run_this_thread_in_background();
         run_calls();
       }) {}
 

@@ -31,6 +31,12 @@ namespace nadoo::store {
 /// them. So calls that must see each other in order share a key. The
 /// embedded store has one lane: SQLite has one writer.
 ///
+/// Reader: reads that need no order (run_read_only) can go to a connection
+/// of their own beside the lanes, so that a long one (a knowledge search)
+/// never waits in a lane's queue, nor holds the calls queued behind it. Its
+/// thread runs in the background (util/thread_priority.hpp): when they
+/// compete for a core, the lanes, whose writes clients wait for, go first.
+///
 /// Group commit: the calls that queued up while the previous ones ran (at
 /// most `max_group_calls`) run as one transaction, one commit for all, and
 /// each result is handed back only after that commit. Should any call of the
@@ -50,8 +56,10 @@ class StorageExecutor {
 
   /// One lane on `store`.
   explicit StorageExecutor(std::unique_ptr<Store> store);
-  /// Lanes on `stores`, one each (at least one).
-  explicit StorageExecutor(std::vector<std::unique_ptr<Store>> stores);
+  /// Lanes on `stores`, one each (at least one), and a reader on `reader`
+  /// (none: reads run on the first lane).
+  explicit StorageExecutor(std::vector<std::unique_ptr<Store>> stores,
+                           std::unique_ptr<Store> reader = nullptr);
   /// Finishes every call already made (writes included), then stops.
   ~StorageExecutor();
   StorageExecutor(const StorageExecutor&) = delete;
@@ -69,6 +77,14 @@ class StorageExecutor {
   template <typename Executor, typename Work, typename Done>
   void run_ordered_by(std::string_view ordering_key, const Executor& executor, Work work, Done done) {
     run_on_lane(lane_of(ordering_key), executor, std::move(work), std::move(done));
+  }
+
+  /// A read on the reader, which `work` must not write through: it sees
+  /// every call committed before it starts, and has no order with any call.
+  template <typename Executor, typename Work, typename Done>
+  void run_read_only(const Executor& executor, Work work, Done done) {
+    auto& lane = reader_ ? *reader_ : *lanes_.front();
+    lane.enqueue(std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
   }
 
   /// For a caller that batches per lane: the lane of `ordering_key`, and a run on lane `lane`.
@@ -145,7 +161,9 @@ class StorageExecutor {
   /// A thread, its Store and the calls queued for it.
   class Lane {
    public:
-    explicit Lane(std::unique_ptr<Store> store);
+    enum class Priority { normal, background };
+    /// `thread_name`: what `top -H` shows for its thread.
+    Lane(std::unique_ptr<Store> store, const char* thread_name, Priority priority);
     /// Finishes the calls already queued, then stops.
     ~Lane();
     void enqueue(std::unique_ptr<PendingCall> call);
@@ -166,6 +184,7 @@ class StorageExecutor {
   };
 
   std::vector<std::unique_ptr<Lane>> lanes_;
+  std::unique_ptr<Lane> reader_;
 };
 
 }  // namespace nadoo::store

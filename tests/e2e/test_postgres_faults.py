@@ -82,6 +82,7 @@ def test_losing_postgres_while_serving_fails_fast_and_recovers_without_a_restart
         assert status == 200, page
         assert [n["title"] for n in page["data"]["notifications"]] == ["After the outage"]
         assert run(chat_reply(server, "after"))["type"] == "response_start"
-        assert server.log().count("connection lost") == 1, server.log()
+        # Said once per connection that noticed (4 lanes and the reader), never once per call.
+        assert 1 <= server.log().count("connection lost") <= 5, server.log()
     finally:
         server.stop()

@@ -41,6 +41,17 @@ TEST_F(SqliteStoreFileTest, a_new_file_gets_its_directory_and_the_latest_schema)
   EXPECT_EQ(connection.user_version(), sqlite::latest_schema_version);
 }
 
+TEST_F(SqliteStoreFileTest, a_reader_reads_what_the_writer_committed_and_refuses_writes) {
+  auto writer = kind_.open();
+  writer->create_chat(Chat{"chat-1", "app-1", "session-1", "user-1", "2025-01-15T10:30:00.000Z"});
+  auto reader = kind_.open_reader();
+  ASSERT_TRUE(reader->find_chat("chat-1").has_value());
+  EXPECT_THROW(
+      reader->create_chat(Chat{"chat-2", "app-1", "session-1", "user-1", "2025-01-15T10:30:00.000Z"}),
+      StoreError);
+  EXPECT_FALSE(writer->find_chat("chat-2").has_value());
+}
+
 TEST_F(SqliteStoreFileTest, a_version_1_database_keeps_its_data_and_gains_knowledge) {
   write_older_database(1, R"sql(
       INSERT INTO applications VALUES ('app-1', 'Old app', 'builtin', 'echo', '', 0.7, 1024, '', '');

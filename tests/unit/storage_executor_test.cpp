@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <future>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -228,6 +229,75 @@ TYPED_TEST(StorageLanesTest, a_held_lane_does_not_hold_calls_of_another_key) {
   }
   EXPECT_TRUE(held_answered);
   EXPECT_EQ(answered, (std::vector<std::string>{"other key", "same key"}));
+}
+
+/// A lane and the reader beside it.
+template <typename Kind>
+class StorageReaderTest : public ::testing::Test {
+ protected:
+  /// Runs the io_context until `answered`, at most storage_wait.
+  void run_until(const bool& answered) {
+    const auto deadline = std::chrono::steady_clock::now() + storage_wait;
+    while (!answered && std::chrono::steady_clock::now() < deadline) {
+      io_context_.run_one_for(std::chrono::milliseconds(100));
+    }
+  }
+
+  Kind kind_;
+  boost::asio::io_context io_context_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
+      boost::asio::make_work_guard(io_context_);
+  std::unique_ptr<Store> lane_store_ = kind_.open();
+  StorageExecutor storage_{[this] {
+                             std::vector<std::unique_ptr<Store>> lanes;
+                             lanes.push_back(std::move(lane_store_));
+                             return lanes;
+                           }(),
+                           kind_.open_reader()};
+};
+
+TYPED_TEST_SUITE(StorageReaderTest, StoreKinds, StoreKindNames);
+
+TYPED_TEST(StorageReaderTest, a_read_sees_what_was_committed_and_does_not_wait_behind_a_held_lane) {
+  bool stored = false;
+  this->storage_.run(
+      this->io_context_.get_executor(),
+      [](Store& store) {
+        store.create_chat(chat_named("chat-read"));
+        return true;
+      },
+      [&stored](StoreResult<bool> result) { stored = result.ok(); });
+  this->run_until(stored);
+  ASSERT_TRUE(stored);
+
+  std::promise<void> released;
+  bool held_answered = false;
+  this->storage_.run(
+      this->io_context_.get_executor(),
+      [until = released.get_future().share()](Store&) {
+        until.wait_for(storage_wait);
+        return true;
+      },
+      [&held_answered](StoreResult<bool>) { held_answered = true; });
+  bool read = false;
+  std::optional<std::string> found_user;
+  this->storage_.run_read_only(
+      this->io_context_.get_executor(),
+      [](Store& store) {
+        const auto chat = store.find_chat("chat-read");
+        return chat ? chat->user_id : std::string();
+      },
+      [&](StoreResult<std::string> result) {
+        read = true;
+        found_user = result.value;
+      });
+  this->run_until(read);
+  EXPECT_TRUE(read);
+  EXPECT_FALSE(held_answered);
+  EXPECT_EQ(found_user, "user-1");
+  released.set_value();
+  this->run_until(held_answered);
+  EXPECT_TRUE(held_answered);
 }
 
 }  // namespace

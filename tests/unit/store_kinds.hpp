@@ -29,6 +29,8 @@ class SqliteStoreKind {
   std::unique_ptr<store::Store> open() const {
     return store::open_sqlite_store(database_file(), config::ServerConfig{}.sqlite_checkpoint_pages);
   }
+  /// A reader beside the Store open() gave (which must be open).
+  std::unique_ptr<store::Store> open_reader() const { return store::open_sqlite_reader(database_file()); }
   /// In a directory that does not exist yet: opening must create it.
   std::filesystem::path database_file() const { return directory_.path() / "data" / "nadoo.db"; }
   const std::filesystem::path& directory() const { return directory_.path(); }
@@ -47,6 +49,8 @@ class PostgresStoreKind {
   std::unique_ptr<store::Store> open() const {
     return store::open_postgres_store({database_.uri(), statement_timeout});
   }
+  /// A reader: on PostgreSQL, a connection like the others.
+  std::unique_ptr<store::Store> open_reader() const { return open(); }
 
  private:
   // Far beyond any statement of a test; a statement that hangs fails its test

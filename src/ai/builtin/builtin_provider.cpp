@@ -5,16 +5,28 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <exception>
+#include <optional>
 
 #include "ai/builtin/ascii_text.hpp"
 #include "ai/builtin/extractive_answer.hpp"
 #include "ai/guarded_stream_handlers.hpp"
+#include "util/thread_name.hpp"
+#include "util/thread_priority.hpp"
 
 namespace nadoo::ai::builtin {
 namespace {
 
-/// One answer being streamed. Everything but `cancel` runs on `strand_`.
+/// An answer, cut into deltas; none when it could not be composed.
+struct ComposedAnswer {
+  std::optional<std::vector<std::string>> tokens;
+  std::string finish_reason = "stop";
+  int prompt_tokens = 0;
+};
+
+/// One answer being streamed. It is composed on the provider's composer
+/// thread; everything else but `cancel` runs on `strand_`.
 class BuiltinStream final : public ModelStream, public std::enable_shared_from_this<BuiltinStream> {
  public:
   BuiltinStream(boost::asio::io_context& io_context, std::chrono::milliseconds token_interval,
@@ -25,8 +37,16 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
         request_(std::move(request)),
         handlers_(std::move(handlers)) {}
 
-  void start() {
-    boost::asio::post(strand_, [self = shared_from_this()] { self->compose(); });
+  void start(boost::asio::thread_pool& composer) {
+    // The io_context counts the compose as its work, so that it does not run
+    // out of work (and return from run()) while the answer is being composed.
+    auto work =
+        boost::asio::prefer(strand_.get_inner_executor(), boost::asio::execution::outstanding_work.tracked);
+    boost::asio::post(composer, [self = shared_from_this(), work = std::move(work)] {
+      auto answer = self->compose();
+      boost::asio::post(self->strand_,
+                        [self, answer = std::move(answer)]() mutable { self->stream(std::move(answer)); });
+    });
   }
 
   void cancel() override {
@@ -41,24 +61,36 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
   }
 
  private:
-  void compose() {
+  /// On the composer thread, the only one that touches `request_`.
+  ComposedAnswer compose() {
+    ComposedAnswer composed;
     try {
       const std::string answer =
           compose_extractive_answer(last_user_question(request_.messages), request_.knowledge);
-      tokens_ = split_answer_tokens(answer);
+      composed.tokens = split_answer_tokens(answer);
     } catch (const std::exception& error) {
       spdlog::error("builtin provider: composing an answer failed: {}", error.what());
-      return handlers_.fail(
-          {ModelErrorCode::provider_error, "the builtin provider could not compose an answer"});
+      return composed;
     }
     const std::size_t token_limit = static_cast<std::size_t>(
         request_.max_tokens > 0 ? std::min(request_.max_tokens, max_answer_tokens) : max_answer_tokens);
-    if (tokens_.size() > token_limit) {
-      tokens_.resize(token_limit);
-      finish_reason_ = "length";
+    if (composed.tokens->size() > token_limit) {
+      composed.tokens->resize(token_limit);
+      composed.finish_reason = "length";
     }
-    prompt_tokens_ = estimate_prompt_tokens(request_.messages);
+    composed.prompt_tokens = estimate_prompt_tokens(request_.messages);
     request_ = {};  // the knowledge can be large, and it is not needed any more
+    return composed;
+  }
+
+  void stream(ComposedAnswer answer) {
+    if (!answer.tokens) {
+      return handlers_.fail(
+          {ModelErrorCode::provider_error, "the builtin provider could not compose an answer"});
+    }
+    tokens_ = std::move(*answer.tokens);
+    finish_reason_ = std::move(answer.finish_reason);
+    prompt_tokens_ = answer.prompt_tokens;
     send_next_token();
   }
 
@@ -97,18 +129,34 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
 class BuiltinProvider final : public ModelProvider {
  public:
   BuiltinProvider(boost::asio::io_context& io_context, std::chrono::milliseconds token_interval)
-      : io_context_(io_context), token_interval_(token_interval) {}
+      : io_context_(io_context), token_interval_(token_interval) {
+    boost::asio::post(composer_, [] {
+      util::name_this_thread("nadoo-builtin");
+      util::run_this_thread_in_background();
+    });
+  }
+
+  // The composes still queued finish first: a stream whose handle was
+  // dropped still streams to its end.
+  ~BuiltinProvider() override { composer_.join(); }
+  BuiltinProvider(const BuiltinProvider&) = delete;
+  BuiltinProvider& operator=(const BuiltinProvider&) = delete;
 
   std::shared_ptr<ModelStream> stream(ModelRequest request, StreamHandlers handlers) override {
     auto stream = std::make_shared<BuiltinStream>(io_context_, token_interval_, std::move(request),
                                                   std::move(handlers));
-    stream->start();
+    stream->start(composer_);
     return stream;
   }
 
  private:
   boost::asio::io_context& io_context_;
   std::chrono::milliseconds token_interval_;
+  /// Composing an answer is a model's work (0.1 ms of scoring sentences for
+  /// the demo's questions): on a thread of its own, as a real model runs
+  /// elsewhere, and in the background, it never delays the network
+  /// thread's reads and writes, which clients are waiting for.
+  boost::asio::thread_pool composer_{1};
 };
 
 }  // namespace

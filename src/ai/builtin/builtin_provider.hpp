@@ -21,9 +21,11 @@ inline constexpr std::string_view builtin_model_name = "builtin-extractive";
 /// far below (about 150 words); this only bounds a pathological one.
 inline constexpr int max_answer_tokens = 400;
 
-/// Makes the builtin provider. `stream` only posts, so it never blocks; each
-/// stream then runs on its own strand of `io_context`: the first delta as soon
-/// as the context gets to it, then one per `token_interval` (a steady_timer,
+/// Makes the builtin provider. `stream` only posts, so it never blocks: the
+/// answer is composed on the provider's own background thread (the
+/// io_context counts it as outstanding work), then each stream runs on its
+/// own strand of `io_context`: the first delta as soon as the context gets
+/// to it, then one per `token_interval` (a steady_timer,
 /// no thread ever sleeps), then `on_complete` with usage: completion_tokens =
 /// deltas sent, prompt_tokens = estimate_prompt_tokens. Handlers run on the
 /// io_context's threads, one at a time per stream.
@@ -31,7 +33,8 @@ inline constexpr int max_answer_tokens = 400;
 /// `cancel` may come from any thread: no handler starts after it returns. A
 /// handler already running on another thread is waited for, so don't call
 /// `cancel` while holding a lock that a handler of that stream takes; a
-/// handler may cancel its own stream. `io_context` must outlive the streams.
+/// handler may cancel its own stream. `io_context` must outlive the streams;
+/// destroying the provider waits for the answers still being composed.
 std::unique_ptr<ModelProvider> make_builtin_provider(boost::asio::io_context& io_context,
                                                      std::chrono::milliseconds token_interval);
 

@@ -96,10 +96,12 @@ std::optional<std::string> Query::optional_text(int column) const {
   return text(column);
 }
 
-Connection::Connection(const std::filesystem::path& database_file) : file_(database_file) {
+Connection::Connection(const std::filesystem::path& database_file, Access access) : file_(database_file) {
   // NOMUTEX: the storage executor guarantees one thread at a time, so
   // SQLite's own per-call locking would be pure overhead.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int flags =
+      (access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   const int result = sqlite3_open_v2(database_file.c_str(), &connection_, flags, nullptr);
   if (result != SQLITE_OK) {
     // SQLite allocates a handle even on failure, to carry the message.
@@ -111,7 +113,8 @@ Connection::Connection(const std::filesystem::path& database_file) : file_(datab
     sqlite3_busy_timeout(connection_, busy_timeout_milliseconds);
     // journal_mode answers with the mode in effect; anything but "wal" means
     // the file cannot do WAL (e.g. some network file systems).
-    auto mode = query("PRAGMA journal_mode = WAL");
+    // A reader cannot change the mode; it checks the one the writer set.
+    auto mode = query(access == Access::read_only ? "PRAGMA journal_mode" : "PRAGMA journal_mode = WAL");
     if (!mode.next_row() || mode.text(0) != "wal") {
       throw StoreError("cannot switch " + database_file.string() + " to WAL journal mode");
     }

@@ -59,7 +59,11 @@ class Query {
 /// a time.
 class Connection {
  public:
-  explicit Connection(const std::filesystem::path& database_file);
+  /// read_only: a reader beside the writer of a database already in WAL
+  /// mode (and migrated): any write through it fails.
+  enum class Access { read_write, read_only };
+
+  explicit Connection(const std::filesystem::path& database_file, Access access = Access::read_write);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

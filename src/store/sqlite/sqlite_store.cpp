@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "knowledge/search_query.hpp"
@@ -58,11 +59,15 @@ std::string list_messages_sql(const MessageQuery& query) {
 
 class SqliteStore final : public Store {
  public:
+  /// The writer: migrates the database, and checkpoints its log.
   SqliteStore(const std::filesystem::path& database_file, int wal_pages_per_checkpoint)
-      : checkpointer_(database_file, wal_pages_per_checkpoint), connection_(database_file) {
+      : checkpointer_(std::in_place, database_file, wal_pages_per_checkpoint), connection_(database_file) {
     sqlite::migrate(connection_);
-    connection_.on_wal_commit([this](int wal_pages) { checkpointer_.note_wal_pages(wal_pages); });
+    connection_.on_wal_commit([this](int wal_pages) { checkpointer_->note_wal_pages(wal_pages); });
   }
+  /// A reader beside it, on a read-only connection.
+  explicit SqliteStore(const std::filesystem::path& database_file)
+      : connection_(database_file, Connection::Access::read_only) {}
 
   void put_application(const Application& application) override {
     Transaction transaction(connection_, Transaction::Kind::write);
@@ -347,8 +352,9 @@ class SqliteStore final : public Store {
 
  private:
   // Before the connection: it outlives the writer's last commit hook, and
-  // closing last it is the one that folds the log into the database.
-  sqlite::WalCheckpointer checkpointer_;
+  // closing last it is the one that folds the log into the database. A
+  // reader has none.
+  std::optional<sqlite::WalCheckpointer> checkpointer_;
   Connection connection_;
   sqlite::SqliteNotificationStore notifications_{connection_};
   sqlite::SqliteWorkspaceStore workspaces_{connection_};
@@ -362,6 +368,10 @@ std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_f
   sqlite::create_owner_only_directories(database_file.parent_path());
   sqlite::restrict_database_files(database_file);
   return std::make_unique<SqliteStore>(database_file, wal_pages_per_checkpoint);
+}
+
+std::unique_ptr<Store> open_sqlite_reader(const std::filesystem::path& database_file) {
+  return std::make_unique<SqliteStore>(database_file);
 }
 
 }  // namespace nadoo::store

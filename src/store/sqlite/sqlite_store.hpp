@@ -18,4 +18,9 @@ namespace nadoo::store {
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& database_file,
                                          int wal_pages_per_checkpoint);
 
+/// A reader of the database that open_sqlite_store opened (and migrated):
+/// its own read-only connection, which sees every transaction committed
+/// before each of its own begins, and refuses writes. Used by one thread at a time.
+std::unique_ptr<Store> open_sqlite_reader(const std::filesystem::path& database_file);
+
 }  // namespace nadoo::store
