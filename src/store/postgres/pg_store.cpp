@@ -147,17 +147,19 @@ class PostgresStore final : public Store {
   }
 
   void append_message(const ChatMessage& message) override {
+    static const std::string lock_chat = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
+    static const std::string insert =
+        "INSERT INTO messages (id, chat_id, session_id, role, content, user_id, created_at, tokens_used, "
+        "sources_json, finish_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     connection_.run([&](Connection& connection) {
-      Transaction transaction(connection);
-      connection.query("SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                       {std::to_string(chat_append_lock), message.chat_id});
-      connection.query(
-          "INSERT INTO messages (id, chat_id, session_id, role, content, user_id, created_at, tokens_used, "
-          "sources_json, finish_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-          {message.id, message.chat_id, message.session_id, message.role, message.content, message.user_id,
-           message.created_at, std::to_string(message.tokens_used), message.sources_json,
-           message.finish_reason});
-      transaction.commit();
+      // The chat's lock, then the row (whose sequence is thus taken in commit
+      // order), in one round trip: the insert needs no result of the lock,
+      // only to run after it. Alone, the pipeline is the transaction.
+      connection.pipeline({{lock_chat, {std::to_string(chat_append_lock), message.chat_id}},
+                           {insert,
+                            {message.id, message.chat_id, message.session_id, message.role, message.content,
+                             message.user_id, message.created_at, std::to_string(message.tokens_used),
+                             message.sources_json, message.finish_reason}}});
     });
   }
 
