@@ -16,6 +16,7 @@ namespace net = boost::asio;
 
 ChatSession::ChatSession(std::string session_id, ChatDependencies& dependencies)
     : session_id_(std::move(session_id)),
+      room_(hub::chat_room(session_id_)),
       dependencies_(dependencies),
       strand_(net::make_strand(dependencies.io_context)) {}
 
@@ -58,21 +59,20 @@ void ChatSession::join(hub::ConnectionPtr connection) {
       }
       if (active->sources_sent) connection->send(sources_event(active->sources, active->message_id));
     }
-    self->dependencies_.hub.join(connection, hub::chat_room(self->session_id_));
+    self->dependencies_.hub.join(connection, self->room_);
   });
 }
 
 void ChatSession::relay(hub::SharedText message, hub::ConnectionId sender) {
   net::post(strand_, [self = shared_from_this(), message = std::move(message), sender]() mutable {
-    self->dependencies_.hub.publish(hub::chat_room(self->session_id_), std::move(message), sender);
+    self->dependencies_.hub.publish(self->room_, std::move(message), sender);
   });
 }
 
 void ChatSession::participant_left(std::string user_id) {
   net::post(strand_, [self = shared_from_this(), user_id = std::move(user_id)] {
-    const auto room = hub::chat_room(self->session_id_);
     // One notice per participant, when their last connection (tab) leaves.
-    if (self->dependencies_.hub.user_connections_in_room(room, user_id) > 0) return;
+    if (self->dependencies_.hub.user_connections_in_room(self->room_, user_id) > 0) return;
     self->publish(protocol::server_message("user_disconnected",
                                            {{"user_id", user_id}, {"session_id", self->session_id_}}));
   });
@@ -287,9 +287,7 @@ void ChatSession::start_pending() {
   start(std::move(next));
 }
 
-void ChatSession::publish(hub::SharedText message) {
-  dependencies_.hub.publish(hub::chat_room(session_id_), std::move(message));
-}
+void ChatSession::publish(hub::SharedText message) { dependencies_.hub.publish(room_, std::move(message)); }
 
 void ChatSession::reply_error(const hub::ConnectionPtr& to, std::string_view code, std::string_view message) {
   if (to) to->send(protocol::error_message(code, message));

@@ -101,6 +101,7 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   bool is_current(std::uint64_t number) const { return active_ && active_->number == number; }
 
   const std::string session_id_;
+  const hub::RoomId room_;  // named once: every delta is published to it
   ChatDependencies& dependencies_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   std::optional<Generation> active_;

@@ -21,66 +21,68 @@ Hub::Hub(Broker& broker) : broker_(broker) {
   broker_.set_delivery([this](const RoomMessage& message) { deliver(message); });
 }
 
+Hub::RoomShard& Hub::shard_of(const RoomId& room) const {
+  return shards_[std::hash<RoomId>{}(room) % room_shards];
+}
+
 void Hub::add(const ConnectionPtr& connection, StatsPlacement placement) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(registry_mutex_);
   increment(session_counts_, placement.session_key);
   increment(user_counts_, placement.user_id);
   registrations_.emplace(connection->id(), Registration{connection, std::move(placement), {}});
 }
 
 void Hub::remove(ConnectionId id) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(registry_mutex_);
   auto found = registrations_.find(id);
   if (found == registrations_.end()) return;
-  // Copy: leave_locked edits the registration's room list.
-  const auto rooms = found->second.rooms;
-  for (const auto& room : rooms) leave_locked(id, room);
+  for (const auto& room : found->second.rooms) leave_room(id, room);
   decrement(session_counts_, found->second.placement.session_key);
   decrement(user_counts_, found->second.placement.user_id);
   registrations_.erase(found);
 }
 
 void Hub::join(const ConnectionPtr& connection, const RoomId& room) {
-  bool first_local_member = false;
-  {
-    std::lock_guard lock(mutex_);
-    auto registration = registrations_.find(connection->id());
-    if (registration == registrations_.end()) return;  // closed meanwhile
-    auto& rooms = registration->second.rooms;
-    if (std::find(rooms.begin(), rooms.end(), room) != rooms.end()) return;
-    rooms.push_back(room);
+  std::lock_guard lock(registry_mutex_);
+  auto registration = registrations_.find(connection->id());
+  if (registration == registrations_.end()) return;  // closed meanwhile
+  auto& rooms = registration->second.rooms;
+  if (std::find(rooms.begin(), rooms.end(), room) != rooms.end()) return;
+  rooms.push_back(room);
 
-    auto& members = rooms_[room];
-    first_local_member = !members;
-    // Copy-on-write: broadcasts in flight keep the snapshot they took.
-    auto updated = members ? std::make_shared<std::vector<ConnectionPtr>>(*members)
-                           : std::make_shared<std::vector<ConnectionPtr>>();
-    updated->push_back(connection);
-    members = std::move(updated);
-  }
+  auto& shard = shard_of(room);
+  std::lock_guard shard_lock(shard.mutex);
+  auto& state = shard.rooms[room];
+  const bool first_local_member = state.members.empty();
+  state.members.emplace(connection->id(), connection);
+  state.snapshot.reset();
+  // Under the room's lock, as unsubscribe is, so that the broker sees a
+  // room's subscribe and unsubscribe in the order of its first join and last
+  // leave. The broker never calls back into the hub from either.
   if (first_local_member) broker_.subscribe(room);
 }
 
 void Hub::leave(ConnectionId id, const RoomId& room) {
-  std::lock_guard lock(mutex_);
-  leave_locked(id, room);
+  std::lock_guard lock(registry_mutex_);
+  auto registration = registrations_.find(id);
+  if (registration == registrations_.end()) return;
+  auto& rooms = registration->second.rooms;
+  const auto joined = std::find(rooms.begin(), rooms.end(), room);
+  if (joined == rooms.end()) return;
+  rooms.erase(joined);
+  leave_room(id, room);
 }
 
-void Hub::leave_locked(ConnectionId id, const RoomId& room) {
-  auto registration = registrations_.find(id);
-  if (registration != registrations_.end()) std::erase(registration->second.rooms, room);
-
-  auto found = rooms_.find(room);
-  if (found == rooms_.end()) return;
-  auto updated = std::make_shared<std::vector<ConnectionPtr>>(*found->second);
-  std::erase_if(*updated, [id](const ConnectionPtr& member) { return member->id() == id; });
-  if (updated->empty()) {
-    rooms_.erase(found);
-    // The broker never calls back into the hub from unsubscribe, so this is
-    // safe under the lock; it keeps subscribe/unsubscribe ordered per room.
+void Hub::leave_room(ConnectionId id, const RoomId& room) {
+  auto& shard = shard_of(room);
+  std::lock_guard shard_lock(shard.mutex);
+  auto found = shard.rooms.find(room);
+  if (found == shard.rooms.end() || found->second.members.erase(id) == 0) return;
+  if (found->second.members.empty()) {
+    shard.rooms.erase(found);
     broker_.unsubscribe(room);
   } else {
-    found->second = std::move(updated);
+    found->second.snapshot.reset();
   }
 }
 
@@ -91,10 +93,18 @@ void Hub::publish(const RoomId& room, SharedText payload, ConnectionId excluded)
 void Hub::deliver(const RoomMessage& message) const {
   Members members;
   {
-    std::lock_guard lock(mutex_);
-    auto found = rooms_.find(message.room);
-    if (found == rooms_.end()) return;
-    members = found->second;
+    auto& shard = shard_of(message.room);
+    std::lock_guard lock(shard.mutex);
+    auto found = shard.rooms.find(message.room);
+    if (found == shard.rooms.end()) return;
+    auto& room = found->second;
+    if (!room.snapshot) {
+      auto snapshot = std::make_shared<std::vector<ConnectionPtr>>();
+      snapshot->reserve(room.members.size());
+      for (const auto& [id, member] : room.members) snapshot->push_back(member);
+      room.snapshot = std::move(snapshot);
+    }
+    members = room.snapshot;
   }
   for (const auto& member : *members) {
     if (member->id() != message.excluded_connection) member->send_room_message(message.payload);
@@ -102,20 +112,21 @@ void Hub::deliver(const RoomMessage& message) const {
 }
 
 std::size_t Hub::user_connections_in_room(const RoomId& room, const std::string& user_id) const {
-  std::lock_guard lock(mutex_);
-  auto found = rooms_.find(room);
-  if (found == rooms_.end()) return 0;
-  return std::count_if(found->second->begin(), found->second->end(),
-                       [&](const ConnectionPtr& member) { return member->user_id() == user_id; });
+  auto& shard = shard_of(room);
+  std::lock_guard lock(shard.mutex);
+  auto found = shard.rooms.find(room);
+  if (found == shard.rooms.end()) return 0;
+  return std::count_if(found->second.members.begin(), found->second.members.end(),
+                       [&](const auto& member) { return member.second->user_id() == user_id; });
 }
 
 StatsSnapshot Hub::stats() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(registry_mutex_);
   return StatsSnapshot{registrations_.size(), session_counts_, user_counts_};
 }
 
 std::vector<ConnectionPtr> Hub::connections() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(registry_mutex_);
   std::vector<ConnectionPtr> all;
   all.reserve(registrations_.size());
   for (const auto& [id, registration] : registrations_) all.push_back(registration.connection);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,10 +34,17 @@ struct StatsSnapshot {
 /// out through the broker and come back to every node's hub, which fans them
 /// out to its local members.
 ///
-/// Thread-safety: every member function may be called from any thread. The
-/// lock is held only to read or change the registry, never while sending: a
-/// broadcast takes the room's member list (an immutable snapshot) and sends
-/// outside the lock.
+/// Thread-safety: every member function may be called from any thread. A
+/// delivery takes only its room's shard lock (one of `room_shards`, by the
+/// room's name), to take the room's member snapshot, and sends outside it;
+/// the registry lock (connections and their stats) is taken by add, remove,
+/// join, leave and the readers of the registry, never by a delivery. Lock
+/// order: the registry's, then a shard's.
+///
+/// Membership: a join or leave is O(1) (a hash map per room); the snapshot
+/// that deliveries read is rebuilt by the first delivery after a change, so
+/// filling a room of n costs O(n), and a delivery in flight keeps the
+/// snapshot it took.
 class Hub {
  public:
   explicit Hub(Broker& broker);
@@ -64,6 +72,9 @@ class Hub {
 
  private:
   using Members = std::shared_ptr<const std::vector<ConnectionPtr>>;
+  /// Rooms are spread over this many locks: enough that I/O threads
+  /// delivering to different rooms rarely meet on one.
+  static constexpr std::size_t room_shards = 64;
 
   struct Registration {
     ConnectionPtr connection;
@@ -71,15 +82,29 @@ class Hub {
     std::vector<RoomId> rooms;
   };
 
+  struct Room {
+    std::unordered_map<ConnectionId, ConnectionPtr> members;
+    /// What deliveries send to; null after a change until the next delivery.
+    Members snapshot;
+  };
+
+  /// A cache line of its own each, so that two shards' locks never bounce one.
+  struct alignas(64) RoomShard {
+    std::mutex mutex;
+    std::unordered_map<RoomId, Room> rooms;
+  };
+
+  RoomShard& shard_of(const RoomId& room) const;
   void deliver(const RoomMessage& message) const;
-  void leave_locked(ConnectionId id, const RoomId& room);
+  /// Takes `id` out of `room`; the caller holds the registry lock.
+  void leave_room(ConnectionId id, const RoomId& room);
 
   Broker& broker_;
-  mutable std::mutex mutex_;
+  mutable std::mutex registry_mutex_;
   std::unordered_map<ConnectionId, Registration> registrations_;
-  std::unordered_map<RoomId, Members> rooms_;
   std::map<std::string, std::size_t> session_counts_;
   std::map<std::string, std::size_t> user_counts_;
+  mutable std::array<RoomShard, room_shards> shards_;
 };
 
 }  // namespace nadoo::hub

@@ -101,5 +101,43 @@ TEST_F(HubTest, counts_connections_of_a_user_in_a_room) {
   EXPECT_EQ(hub_.user_connections_in_room(workspace_room("ws-2"), "user"), 0U);
 }
 
+/// Records the subscriptions the hub asks for, and delivers in process.
+class SubscriptionRecordingBroker final : public Broker {
+ public:
+  void set_delivery(Delivery deliver) override { in_process_.set_delivery(std::move(deliver)); }
+  void publish(RoomMessage message) override { in_process_.publish(std::move(message)); }
+  void subscribe(const RoomId& room) override { calls.push_back("subscribe " + room); }
+  void unsubscribe(const RoomId& room) override { calls.push_back("unsubscribe " + room); }
+  bool is_ready() const override { return true; }
+
+  std::vector<std::string> calls;
+
+ private:
+  broker::InProcessBroker in_process_;
+};
+
+TEST(HubSubscriptions, a_room_is_subscribed_with_its_first_member_and_unsubscribed_with_its_last) {
+  SubscriptionRecordingBroker broker;
+  Hub hub(broker);
+  const auto room = chat_room("s-1");
+  std::vector<std::shared_ptr<RecordingConnection>> members;
+  for (ConnectionId id = 1; id <= 3; ++id) {
+    members.push_back(std::make_shared<RecordingConnection>(id));
+    hub.add(members.back(), {});
+    hub.join(members.back(), room);
+  }
+  hub.join(members.front(), room);  // already a member: nothing changes
+  hub.leave(1, room);
+  hub.leave(1, room);  // not a member any more
+  hub.publish(room, make_shared_text("after the first left"));
+  hub.remove(2);
+  EXPECT_EQ(broker.calls, std::vector<std::string>{"subscribe " + room});
+  hub.remove(3);
+  EXPECT_EQ(broker.calls, (std::vector<std::string>{"subscribe " + room, "unsubscribe " + room}));
+  EXPECT_TRUE(members[0]->received.empty());
+  EXPECT_EQ(members[1]->received, std::vector<std::string>{"after the first left"});
+  EXPECT_EQ(members[2]->received, std::vector<std::string>{"after the first left"});
+}
+
 }  // namespace
 }  // namespace nadoo::hub
