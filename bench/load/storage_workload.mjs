@@ -8,6 +8,7 @@
 //                  the question parsed and stored, and the history read.
 //                  `generator_send_ms`: how long sending them took here; no
 //                  answer is read before, so no figure can be below it.
+//                  `first_delta_ms`: `chat` → its first `text-delta`.
 //   chats over one second  the same with the C chats spread evenly over 1 s.
 // The driver starts and stops the server and its store. The API key comes
 // from BENCH_API_KEY and is never printed.
@@ -110,6 +111,8 @@ function open_chat(session_id, record) {
         resolve(ws);
       } else if (message.type === 'response_start') {
         record.start_ms = performance.now() - record.sent_at;
+      } else if (message.type === 'text-delta' && record.first_delta_ms === null) {
+        record.first_delta_ms = performance.now() - record.sent_at;
       } else if (message.type === 'response_end') {
         record.end();
       } else if (message.type === 'error') {
@@ -130,7 +133,7 @@ function open_chat(session_id, record) {
  */
 async function chat_phase(spread_ms) {
   const records = Array.from({ length: chats }, () => {
-    const record = { start_ms: null, error: null };
+    const record = { start_ms: null, first_delta_ms: null, error: null };
     record.ended = new Promise((resolve) => (record.end = resolve));
     return record;
   });
@@ -153,6 +156,7 @@ async function chat_phase(spread_ms) {
     await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, chat_answer_timeout_ms)))]);
     clearTimeout(timer);
     const starts = records.map((r) => r.start_ms).filter((ms) => ms !== null).sort((a, b) => a - b);
+    const first_deltas = records.map((r) => r.first_delta_ms).filter((ms) => ms !== null).sort((a, b) => a - b);
     return () => ({
       generator_send_ms: round(send_loop_ms),
       response_started: starts.length,
@@ -160,6 +164,9 @@ async function chat_phase(spread_ms) {
       response_start_ms_p50: round(percentile(starts, 0.5)),
       response_start_ms_p99: round(percentile(starts, 0.99)),
       response_start_ms_max: round(starts.at(-1)),
+      // After response_start: the knowledge search and the answer's composing.
+      first_delta_ms_p50: round(percentile(first_deltas, 0.5)),
+      first_delta_ms_p99: round(percentile(first_deltas, 0.99)),
     });
   });
   for (const ws of sockets) ws.close(1000);

@@ -68,6 +68,8 @@ Command parse_command_line(int argc, const char* const* argv) {
 
   try {
     app.parse(argc, argv);
+    // The declared options as written, whatever the environment or a config file say.
+    if (print_options) return ExitCommand{0, serve_options.markdown_reference()};
     if (serve_app->parsed()) {
       apply_lower_precedence_sources(serve_options, serve_config_file);
       reconcile_limits(serve.config, serve_options);
@@ -86,7 +88,6 @@ Command parse_command_line(int argc, const char* const* argv) {
     token.request.audience = token.config.jwt_audience;
     return token;
   }
-  if (print_options) return ExitCommand{0, serve_options.markdown_reference()};
   if (print_config) {
     const auto source =
         serve_config_file.empty() ? std::string("no config file") : "config file " + serve_config_file;

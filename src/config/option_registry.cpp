@@ -54,7 +54,7 @@ OptionRegistry::Declaration OptionRegistry::add_flag(OptionDescription descripti
   auto* option = app_.add_flag(description.flag, value, help_text(description));
   auto declaration =
       record(option, std::move(description), Secrecy::plain, [&value] { return toml_value(value); });
-  declared_.back().is_flag = true;
+  declared_.back().flag_default = value ? "on" : "off";
   return declaration;
 }
 
@@ -106,7 +106,7 @@ OptionRegistry::Declaration OptionRegistry::record(CLI::Option* option, OptionDe
                                                    Secrecy secrecy,
                                                    std::function<std::string()> effective_value) {
   if (visibility_ == Visibility::hidden) option->group("");
-  declared_.push_back({option, std::move(description), secrecy, std::move(effective_value), {}});
+  declared_.push_back({option, std::move(description), secrecy, std::move(effective_value), {}, std::nullopt});
   return Declaration(*this, declared_.size() - 1);
 }
 
@@ -212,9 +212,10 @@ std::string OptionRegistry::markdown_reference() const {
   for (const auto& declared : declared_) {
     const auto& description = declared.description;
     // An empty list's default reads `[]`: nothing, as an empty string's does.
-    const auto default_text = declared.option->get_default_str();
-    const auto default_value =
-        declared.is_flag ? std::string("off") : markdown_code(default_text == "[]" ? "" : default_text);
+    // A secret's default is never shown (an empty one looks the same).
+    auto default_text = declared.option->get_default_str();
+    if (default_text == "[]" || declared.secrecy == Secrecy::secret) default_text.clear();
+    const auto default_value = declared.flag_default ? *declared.flag_default : markdown_code(default_text);
     table += fmt::format("| {} | {} | {} | {} | {} | {} |\n", markdown_code(description.flag),
                          markdown_code(description.environment_variable), default_value,
                          markdown_cell(declared.range), markdown_cell(description.meaning),

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -115,7 +116,8 @@ class OptionRegistry {
     /// The option's variable as TOML, read when asked: the value in effect.
     std::function<std::string()> effective_value;
     std::string range;
-    bool is_flag = false;
+    /// A flag's default, `on` or `off`; none for an option with a value.
+    std::optional<std::string> flag_default;
     OptionSource source = OptionSource::default_value;
   };
 

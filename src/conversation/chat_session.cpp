@@ -130,6 +130,11 @@ void ChatSession::on_prepared(std::uint64_t number, store::StoreResult<Preparati
 
 void ChatSession::retrieve_knowledge() {
   const auto& generation = *active_;
+  if (generation.prepared->application.knowledge_base_ids.empty()) {
+    store::StoreResult<std::vector<store::ScoredChunk>> nothing_to_search;
+    nothing_to_search.value.emplace();
+    return on_retrieved(generation.number, std::move(nothing_to_search));
+  }
   // After response_start, not before it, and on the reader, not the
   // session's lane: the search is the longest part of preparing (three
   // quarters of its storage time on SQLite), the answer needs it but the

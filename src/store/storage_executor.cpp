@@ -24,8 +24,8 @@ StorageExecutor::StorageExecutor(std::unique_ptr<Store> store)
 StorageExecutor::StorageExecutor(std::vector<std::unique_ptr<Store>> stores, std::unique_ptr<Store> reader) {
   if (stores.empty()) throw std::invalid_argument("a storage executor needs at least one store");
   for (auto& store : stores)
-    lanes_.push_back(std::make_unique<Lane>(std::move(store), "nadoo-storage", Lane::Priority::normal));
-  if (reader) reader_ = std::make_unique<Lane>(std::move(reader), "nadoo-reader", Lane::Priority::background);
+    lanes_.push_back(std::make_unique<Lane>(std::move(store), "nadoo-storage", Lane::Role::lane));
+  if (reader) reader_ = std::make_unique<Lane>(std::move(reader), "nadoo-reader", Lane::Role::reader);
 }
 
 // The lanes' destructors finish their queued calls.
@@ -35,10 +35,10 @@ std::size_t StorageExecutor::lane_of(std::string_view ordering_key) const {
   return std::hash<std::string_view>{}(ordering_key) % lanes_.size();
 }
 
-StorageExecutor::Lane::Lane(std::unique_ptr<Store> store, const char* thread_name, Priority priority)
-    : store_(std::move(store)), thread_([this, thread_name, priority] {
+StorageExecutor::Lane::Lane(std::unique_ptr<Store> store, const char* thread_name, Role role)
+    : store_(std::move(store)), role_(role), thread_([this, thread_name] {
         util::name_this_thread(thread_name);
-        if (priority == Priority::background) util::run_this_thread_in_background();
+        if (role_ == Role::reader) util::run_this_thread_in_background();
         run_calls();
       }) {}
 
@@ -77,6 +77,14 @@ void StorageExecutor::Lane::run_calls() {
     // Destroyed before the next wait: a call's captures (a session, say) must not outlive it.
     const auto calls = next_calls();
     if (calls.empty()) return;
+    if (role_ == Role::reader) {
+      for (const auto& call : calls) {
+        call->run_alone(*store_);
+        if (call->failed_unavailable()) call->run_alone(*store_);
+      }
+      for (const auto& call : calls) call->hand_back();
+      continue;
+    }
     const auto outcome = calls.size() == 1 ? GroupOutcome::not_committed : run_as_group(calls);
     if (outcome == GroupOutcome::not_committed) {
       for (const auto& call : calls) call->run_alone(*store_);

@@ -36,6 +36,9 @@ namespace nadoo::store {
 /// never waits in a lane's queue, nor holds the calls queued behind it. Its
 /// thread runs in the background (util/thread_priority.hpp): when they
 /// compete for a core, the lanes, whose writes clients wait for, go first.
+/// Its calls are never grouped (a read has nothing to commit), and one that
+/// finds the connection lost runs once more on a new one (it wrote nothing),
+/// so the reader, which no probe watches, recovers with its first call.
 ///
 /// Group commit: the calls that queued up while the previous ones ran (at
 /// most `max_group_calls`) run as one transaction, one commit for all, and
@@ -110,6 +113,8 @@ class StorageExecutor {
     virtual void fail(bool unavailable) = 0;
     /// Posts `done(result)` to the caller's executor.
     virtual void hand_back() = 0;
+    /// Whether it failed because the storage was unreachable.
+    virtual bool failed_unavailable() const = 0;
   };
 
   template <typename Executor, typename Work, typename Done>
@@ -139,6 +144,8 @@ class StorageExecutor {
       result_.unavailable = unavailable;
     }
 
+    bool failed_unavailable() const override { return result_.unavailable; }
+
     void hand_back() override {
       boost::asio::post(executor_, [done = std::move(done_), result = std::move(result_)]() mutable {
         done(std::move(result));
@@ -161,9 +168,10 @@ class StorageExecutor {
   /// A thread, its Store and the calls queued for it.
   class Lane {
    public:
-    enum class Priority { normal, background };
+    /// lane: grouped writes and reads. reader: reads one by one, in the background.
+    enum class Role { lane, reader };
     /// `thread_name`: what `top -H` shows for its thread.
-    Lane(std::unique_ptr<Store> store, const char* thread_name, Priority priority);
+    Lane(std::unique_ptr<Store> store, const char* thread_name, Role role);
     /// Finishes the calls already queued, then stops.
     ~Lane();
     void enqueue(std::unique_ptr<PendingCall> call);
@@ -176,6 +184,7 @@ class StorageExecutor {
     GroupOutcome run_as_group(const Calls& calls);
 
     std::unique_ptr<Store> store_;
+    const Role role_;
     std::mutex mutex_;
     std::condition_variable queued_;
     std::deque<std::unique_ptr<PendingCall>> queue_;

@@ -33,13 +33,21 @@ def assert_storage_unavailable(status, reply):
     assert reply["status"] == "error" and reply["message"] == "Storage is unavailable; please retry", reply
 
 
-async def chat_reply(server, session):
-    """The first message after a `chat`: the stream's start, or an `error`."""
+async def chat_reply(server, session, to_the_end=False):
+    """The first message after a `chat` (the stream's start, or an `error`),
+    and with `to_the_end` the `finish_reason` of its `response_end` too."""
     async with websockets.connect(server.ws_url(f"/ws/chat/{session}?token={make_token('user-faults')}")) as ws:
         assert json.loads(await ws.recv())["type"] == "connected"
         await ws.send(json.dumps({"type": "chat", "content": "What were the key Q4 metrics?",
                                   "application_id": DEMO_APP}))
-        return json.loads(await asyncio.wait_for(ws.recv(), 20))
+        first = json.loads(await asyncio.wait_for(ws.recv(), 20))
+        if not to_the_end or first["type"] != "response_start":
+            return first
+        for _ in range(10_000):  # an answer's deltas, bounded
+            message = json.loads(await asyncio.wait_for(ws.recv(), 20))
+            if message["type"] == "response_end":
+                return {**first, "finish_reason": message["finish_reason"]}
+        raise AssertionError("no response_end")
 
 
 def test_a_node_started_while_postgres_is_down_serves_once_it_is_up(cluster, tmp_path):
@@ -81,7 +89,9 @@ def test_losing_postgres_while_serving_fails_fast_and_recovers_without_a_restart
                                  token=make_token("user-faults"))
         assert status == 200, page
         assert [n["title"] for n in page["data"]["notifications"]] == ["After the outage"]
-        assert run(chat_reply(server, "after"))["type"] == "response_start"
+        # The whole answer: the knowledge search runs on the reader, after response_start.
+        after = run(chat_reply(server, "after", to_the_end=True))
+        assert (after["type"], after["finish_reason"]) == ("response_start", "stop"), after
         # Said once per connection that noticed (4 lanes and the reader), never once per call.
         assert 1 <= server.log().count("connection lost") <= 5, server.log()
     finally:

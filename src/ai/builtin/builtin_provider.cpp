@@ -67,18 +67,19 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
     try {
       const std::string answer =
           compose_extractive_answer(last_user_question(request_.messages), request_.knowledge);
-      composed.tokens = split_answer_tokens(answer);
+      auto tokens = split_answer_tokens(answer);
+      const std::size_t token_limit = static_cast<std::size_t>(
+          request_.max_tokens > 0 ? std::min(request_.max_tokens, max_answer_tokens) : max_answer_tokens);
+      if (tokens.size() > token_limit) {
+        tokens.resize(token_limit);
+        composed.finish_reason = "length";
+      }
+      composed.prompt_tokens = estimate_prompt_tokens(request_.messages);
+      composed.tokens = std::move(tokens);
     } catch (const std::exception& error) {
+      // Nothing may escape: this runs on the composer's thread.
       spdlog::error("builtin provider: composing an answer failed: {}", error.what());
-      return composed;
     }
-    const std::size_t token_limit = static_cast<std::size_t>(
-        request_.max_tokens > 0 ? std::min(request_.max_tokens, max_answer_tokens) : max_answer_tokens);
-    if (composed.tokens->size() > token_limit) {
-      composed.tokens->resize(token_limit);
-      composed.finish_reason = "length";
-    }
-    composed.prompt_tokens = estimate_prompt_tokens(request_.messages);
     request_ = {};  // the knowledge can be large, and it is not needed any more
     return composed;
   }
