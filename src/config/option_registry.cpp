@@ -106,7 +106,8 @@ OptionRegistry::Declaration OptionRegistry::record(CLI::Option* option, OptionDe
                                                    Secrecy secrecy,
                                                    std::function<std::string()> effective_value) {
   if (visibility_ == Visibility::hidden) option->group("");
-  declared_.push_back({option, std::move(description), secrecy, std::move(effective_value), {}, std::nullopt});
+  declared_.push_back(
+      {option, std::move(description), secrecy, std::move(effective_value), {}, std::nullopt});
   return Declaration(*this, declared_.size() - 1);
 }
 

@@ -59,10 +59,11 @@ class OptionRegistry {
 
     template <typename Number>
     Declaration& within(OptionBounds<Number> bounds) {
-      const bool in_bytes = registry_.declared_[index_].description.flag.ends_with("-bytes");
-      return check(CLI::Range(bounds.minimum, bounds.maximum),
-                   fmt::format("{}–{}", readable_number(bounds.minimum, in_bytes),
-                               readable_number(bounds.maximum, in_bytes)));
+      return bounded(bounds, readable_number(bounds.minimum), readable_number(bounds.maximum));
+    }
+    /// The same for a size in bytes, its range shown in binary units.
+    Declaration& within_bytes(OptionBounds<std::size_t> bounds) {
+      return bounded(bounds, binary_size(bounds.minimum), binary_size(bounds.maximum));
     }
     Declaration& one_of(const std::vector<std::string>& values);
     /// `range`: what the validator accepts, in words, for the reference.
@@ -70,6 +71,12 @@ class OptionRegistry {
     CLI::Option* operator->() const;
 
    private:
+    template <typename Number>
+    Declaration& bounded(OptionBounds<Number> bounds, const std::string& minimum,
+                         const std::string& maximum) {
+      return check(CLI::Range(bounds.minimum, bounds.maximum), fmt::format("{}–{}", minimum, maximum));
+    }
+
     OptionRegistry& registry_;
     std::size_t index_;
   };
@@ -128,13 +135,10 @@ class OptionRegistry {
   static std::string toml_value(const T& number_or_bool) {
     return fmt::format("{}", number_or_bool);
   }
-  /// 65536 as `65,536`, or as `64 KiB` when `in_bytes`: ranges are read, not parsed.
+  /// 65536 as `65,536`: ranges are read, not parsed.
   template <typename Number>
-  static std::string readable_number(Number number, bool in_bytes) {
-    if constexpr (std::is_integral_v<Number>) {
-      if (in_bytes && number > 0) return binary_size(static_cast<std::uint64_t>(number));
-      return with_thousands_separators(fmt::format("{}", number));
-    }
+  static std::string readable_number(Number number) {
+    if constexpr (std::is_integral_v<Number>) return with_thousands_separators(fmt::format("{}", number));
     return fmt::format("{}", number);
   }
   /// 1024 as `1 KiB`, 1536 as `1,536 B`: whole units only.

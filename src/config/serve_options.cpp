@@ -146,13 +146,13 @@ void add_connection_limit_options(OptionRegistry& registry, ServerConfig& config
             "largest inbound message (whole message, any number of fragments); larger → 1009",
             "the contract's default inbound limit"},
            config.max_message_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
   registry
       .add({"--outbound-queue-limit-bytes", "NADOO_OUTBOUND_QUEUE_LIMIT_BYTES",
             "unsent bytes one connection may hold; more → closed with 1013",
             "thousands of chat deltas, far more than a healthy client lags"},
            config.outbound_queue_limit_bytes)
-      .within(buffer_bytes);
+      .within_bytes(buffer_bytes);
   registry
       .add({"--max-connections", "NADOO_MAX_CONNECTIONS", "open WebSockets; more → closed with 1013",
             "keeps one process under a 20,000 open-file limit"},
@@ -163,13 +163,13 @@ void add_connection_limit_options(OptionRegistry& registry, ServerConfig& config
             "largest REST body (413 beyond, before `100 Continue`)",
             "documents and event batches of a few hundred KiB fit"},
            config.max_http_body_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
   registry
       .add({"--max-http-header-bytes", "NADOO_MAX_HTTP_HEADER_BYTES",
             "largest HTTP request head (431 beyond; 414 when the request line alone does not fit)",
             "a long JWT in a header fits"},
            config.max_http_header_bytes)
-      .within(OptionBounds<std::size_t>{1024, 1024 * 1024});
+      .within_bytes(OptionBounds<std::size_t>{1024, 1024 * 1024});
   registry
       .add({"--idle-timeout-seconds", "NADOO_IDLE_TIMEOUT_SECONDS",
             "a silent peer is pinged at half of it and dropped at it",
@@ -211,7 +211,7 @@ void add_chat_options(OptionRegistry& registry, ServerConfig& config) {
             "open)",
             "a few pages, far more than anyone types; it bounds what one message asks of the model"},
            config.chat_max_content_bytes)
-      .within(OptionBounds<std::size_t>{1, std::size_t{16} * 1024 * 1024});
+      .within_bytes(OptionBounds<std::size_t>{1, std::size_t{16} * 1024 * 1024});
   registry
       .add({"--chat-knowledge-chunks", "NADOO_CHAT_KNOWLEDGE_CHUNKS",
             "knowledge chunks retrieved per question", "a few sections of about 800 characters"},
@@ -249,22 +249,22 @@ void add_notification_options(OptionRegistry& registry, ServerConfig& config) {
       .add({"--notification-title-max-bytes", "NADOO_NOTIFICATION_TITLE_MAX_BYTES", "longest `title`",
             "a headline: two lines on a phone"},
            config.notification_title_max_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
   registry
       .add({"--notification-body-max-bytes", "NADOO_NOTIFICATION_BODY_MAX_BYTES", "longest `body`",
             "a paragraph or two, not a document"},
            config.notification_body_max_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
   registry
       .add({"--notification-action-url-max-bytes", "NADOO_NOTIFICATION_ACTION_URL_MAX_BYTES",
             "longest `action_url`", "the URL length every browser handles"},
            config.notification_action_url_max_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
   registry
       .add({"--notification-data-max-bytes", "NADOO_NOTIFICATION_DATA_MAX_BYTES",
             "largest `data`, as compact JSON", "ids and flags for the client, not content"},
            config.notification_data_max_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
   registry
       .add({"--notification-bulk-max-users", "NADOO_NOTIFICATION_BULK_MAX_USERS",
             "most `user_ids` in one call (one transaction)",
@@ -283,7 +283,7 @@ void add_notification_options(OptionRegistry& registry, ServerConfig& config) {
             "lowered to it)",
             "half the default outbound queue, so a backlog never closes its own connection"},
            config.notification_backlog_limit_bytes)
-      .within(buffer_bytes);
+      .within_bytes(buffer_bytes);
   registry
       .add({"--notification-retention-days", "NADOO_NOTIFICATION_RETENTION_DAYS",
             "read notifications are deleted this long after creation; `0` keeps them",
@@ -334,7 +334,7 @@ void add_workspace_options(OptionRegistry& registry, ServerConfig& config) {
             "largest body of `POST /api/v1/workspaces/{id}/events` (413 beyond)",
             "every member's queue holds a copy: kept to what a client may send itself"},
            config.workspace_event_max_bytes)
-      .within(positive_bytes);
+      .within_bytes(positive_bytes);
 }
 
 void add_plugin_debug_options(OptionRegistry& registry, ServerConfig& config) {
@@ -360,7 +360,7 @@ void add_plugin_debug_options(OptionRegistry& registry, ServerConfig& config) {
       .add({"--plugin-debug-max-event-bytes", "NADOO_PLUGIN_DEBUG_MAX_EVENT_BYTES",
             "largest debug record, serialized", "a long log line or traceback fits"},
            config.plugin_debug_max_event_bytes)
-      .within(OptionBounds<std::size_t>{256, 16 * 1024 * 1024});
+      .within_bytes(OptionBounds<std::size_t>{256, 16 * 1024 * 1024});
   registry
       .add({"--plugin-debug-max-bundle-records", "NADOO_PLUGIN_DEBUG_MAX_BUNDLE_RECORDS",
             "records in one bundle",
@@ -373,7 +373,7 @@ void add_plugin_debug_options(OptionRegistry& registry, ServerConfig& config) {
             "(refused above it; the default is lowered to it)",
             "half the outbound queue, so live events still fit behind it"},
            config.plugin_debug_history_limit_bytes)
-      .within(buffer_bytes);
+      .within_bytes(buffer_bytes);
 }
 
 void add_diagnostic_options(OptionRegistry& registry, ServerConfig& config) {

@@ -130,20 +130,17 @@ void ChatSession::on_prepared(std::uint64_t number, store::StoreResult<Preparati
 
 void ChatSession::retrieve_knowledge() {
   const auto& generation = *active_;
-  if (generation.prepared->application.knowledge_base_ids.empty()) {
-    store::StoreResult<std::vector<store::ScoredChunk>> nothing_to_search;
-    nothing_to_search.value.emplace();
-    return on_retrieved(generation.number, std::move(nothing_to_search));
-  }
+  const auto& knowledge_base_ids = generation.prepared->application.knowledge_base_ids;
+  if (knowledge_base_ids.empty()) return stream_with({});
   // After response_start, not before it, and on the reader, not the
   // session's lane: the search is the longest part of preparing (three
   // quarters of its storage time on SQLite), the answer needs it but the
   // saved question does not, and it needs no order with other calls.
   dependencies_.storage.run_read_only(
       strand_,
-      [application = generation.prepared->application, question = generation.request.content,
-       settings = dependencies_.settings](store::Store& store) {
-        return conversation::retrieve_knowledge(store, application, question, settings);
+      [knowledge_base_ids, question = generation.request.content,
+       chunks = dependencies_.settings.knowledge_chunks](store::Store& store) {
+        return store.search_chunks(knowledge_base_ids, question, chunks);
       },
       [self = shared_from_this(),
        number = generation.number](store::StoreResult<std::vector<store::ScoredChunk>> result) {
@@ -154,13 +151,17 @@ void ChatSession::retrieve_knowledge() {
 void ChatSession::on_retrieved(std::uint64_t number,
                                store::StoreResult<std::vector<store::ScoredChunk>> result) {
   if (!is_current(number) || active_->phase != Phase::retrieving) return;
-  auto& generation = *active_;
   if (!result.ok()) {
     publish(protocol::error_message("internal_error",
                                     "Storage failed while retrieving knowledge; please retry."));
     return finish("error");
   }
-  generation.prepared->knowledge = std::move(*result.value);
+  stream_with(std::move(*result.value));
+}
+
+void ChatSession::stream_with(std::vector<store::ScoredChunk> knowledge) {
+  auto& generation = *active_;
+  generation.prepared->knowledge = std::move(knowledge);
   generation.sources = sources_array(generation.prepared->knowledge);
   generation.phase = Phase::streaming;
   start_stream();

@@ -87,6 +87,8 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void on_prepared(std::uint64_t number, store::StoreResult<Preparation> result);
   void retrieve_knowledge();
   void on_retrieved(std::uint64_t number, store::StoreResult<std::vector<store::ScoredChunk>> result);
+  /// Streams the answer, given what was retrieved for it.
+  void stream_with(std::vector<store::ScoredChunk> knowledge);
   void start_stream();
   void on_delta(std::uint64_t number, std::string text);
   void on_complete(std::uint64_t number, ai::ModelCompletion completion);

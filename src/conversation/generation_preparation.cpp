@@ -38,11 +38,4 @@ Preparation prepare_generation(store::Store& store, const ChatRequest& request,
   return {std::move(prepared), PreparationFailure::none};
 }
 
-std::vector<store::ScoredChunk> retrieve_knowledge(store::Store& store, const store::Application& application,
-                                                   const std::string& question,
-                                                   const ChatSettings& settings) {
-  if (application.knowledge_base_ids.empty()) return {};
-  return store.search_chunks(application.knowledge_base_ids, question, settings.knowledge_chunks);
-}
-
 }  // namespace nadoo::conversation

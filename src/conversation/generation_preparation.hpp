@@ -11,7 +11,7 @@ namespace nadoo::conversation {
 
 /// What a generation needs before it can stream: the first three read and
 /// written in one storage call before `response_start`, the knowledge
-/// retrieved in a second one after it (retrieve_knowledge).
+/// retrieved in a second one after it (ChatSession::retrieve_knowledge).
 struct PreparedGeneration {
   store::Application application;
   store::Chat chat;
@@ -31,10 +31,5 @@ struct Preparation {
 /// no history to read), reads the history that fits the budget, and stores
 /// the user's message, so that it is saved before `response_start`.
 Preparation prepare_generation(store::Store& store, const ChatRequest& request, const ChatSettings& settings);
-
-/// Runs on the storage thread: the application's knowledge chunks that best
-/// match `question` (none when it has no knowledge base).
-std::vector<store::ScoredChunk> retrieve_knowledge(store::Store& store, const store::Application& application,
-                                                   const std::string& question, const ChatSettings& settings);
 
 }  // namespace nadoo::conversation

@@ -86,16 +86,14 @@ class StorageExecutor {
   /// every call committed before it starts, and has no order with any call.
   template <typename Executor, typename Work, typename Done>
   void run_read_only(const Executor& executor, Work work, Done done) {
-    auto& lane = reader_ ? *reader_ : *lanes_.front();
-    lane.enqueue(std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
+    submit(reader_ ? *reader_ : *lanes_.front(), executor, std::move(work), std::move(done));
   }
 
   /// For a caller that batches per lane: the lane of `ordering_key`, and a run on lane `lane`.
   std::size_t lane_of(std::string_view ordering_key) const;
   template <typename Executor, typename Work, typename Done>
   void run_on_lane(std::size_t lane, const Executor& executor, Work work, Done done) {
-    lanes_.at(lane)->enqueue(
-        std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
+    submit(*lanes_.at(lane), executor, std::move(work), std::move(done));
   }
 
   std::size_t lanes() const { return lanes_.size(); }
@@ -191,6 +189,11 @@ class StorageExecutor {
     bool stopping_ = false;
     std::thread thread_;
   };
+
+  template <typename Executor, typename Work, typename Done>
+  static void submit(Lane& lane, const Executor& executor, Work work, Done done) {
+    lane.enqueue(std::make_unique<Call<Executor, Work, Done>>(executor, std::move(work), std::move(done)));
+  }
 
   std::vector<std::unique_ptr<Lane>> lanes_;
   std::unique_ptr<Lane> reader_;

@@ -13,7 +13,7 @@ TEST(OptionRegistry, reference_row_holds_flag_variable_default_range_meaning_and
       .add({"--queue-bytes", "NADOO_QUEUE_BYTES", "unsent bytes | per connection",
             "a healthy client lags less"},
            queue_bytes)
-      .within(OptionBounds<std::size_t>{1024, std::size_t{1} << 30});
+      .within_bytes(OptionBounds<std::size_t>{1024, std::size_t{1} << 30});
   EXPECT_EQ(registry.markdown_reference(),
             "| flag | environment | default | range | meaning | why this default |\n"
             "|---|---|---|---|---|---|\n"

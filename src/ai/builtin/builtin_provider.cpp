@@ -18,9 +18,9 @@
 namespace nadoo::ai::builtin {
 namespace {
 
-/// An answer, cut into deltas; none when it could not be composed.
+/// An answer, cut into deltas.
 struct ComposedAnswer {
-  std::optional<std::vector<std::string>> tokens;
+  std::vector<std::string> tokens;
   std::string finish_reason = "stop";
   int prompt_tokens = 0;
 };
@@ -61,21 +61,22 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
   }
 
  private:
-  /// On the composer thread, the only one that touches `request_`.
-  ComposedAnswer compose() {
-    ComposedAnswer composed;
+  /// On the composer thread, the only one that touches `request_`; none
+  /// when the answer could not be composed.
+  std::optional<ComposedAnswer> compose() {
+    std::optional<ComposedAnswer> composed;
     try {
       const std::string answer =
           compose_extractive_answer(last_user_question(request_.messages), request_.knowledge);
-      auto tokens = split_answer_tokens(answer);
+      ComposedAnswer composing{split_answer_tokens(answer)};
       const std::size_t token_limit = static_cast<std::size_t>(
           request_.max_tokens > 0 ? std::min(request_.max_tokens, max_answer_tokens) : max_answer_tokens);
-      if (tokens.size() > token_limit) {
-        tokens.resize(token_limit);
-        composed.finish_reason = "length";
+      if (composing.tokens.size() > token_limit) {
+        composing.tokens.resize(token_limit);
+        composing.finish_reason = "length";
       }
-      composed.prompt_tokens = estimate_prompt_tokens(request_.messages);
-      composed.tokens = std::move(tokens);
+      composing.prompt_tokens = estimate_prompt_tokens(request_.messages);
+      composed = std::move(composing);
     } catch (const std::exception& error) {
       // Nothing may escape: this runs on the composer's thread.
       spdlog::error("builtin provider: composing an answer failed: {}", error.what());
@@ -84,22 +85,21 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
     return composed;
   }
 
-  void stream(ComposedAnswer answer) {
-    if (!answer.tokens) {
+  void stream(std::optional<ComposedAnswer> composed) {
+    if (!composed) {
       return handlers_.fail(
           {ModelErrorCode::provider_error, "the builtin provider could not compose an answer"});
     }
-    tokens_ = std::move(*answer.tokens);
-    finish_reason_ = std::move(answer.finish_reason);
-    prompt_tokens_ = answer.prompt_tokens;
+    answer_ = std::move(*composed);
     send_next_token();
   }
 
   void send_next_token() {
-    if (next_token_ == tokens_.size()) return complete();
-    if (!handlers_.delta(tokens_[next_token_])) return;
+    const auto& tokens = answer_.tokens;
+    if (next_token_ == tokens.size()) return complete();
+    if (!handlers_.delta(tokens[next_token_])) return;
     ++next_token_;
-    if (next_token_ == tokens_.size()) return complete();
+    if (next_token_ == tokens.size()) return complete();
     timer_.expires_after(token_interval_);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code error) {
       if (!error) self->send_next_token();
@@ -108,10 +108,11 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
 
   void complete() {
     ModelCompletion completion;
-    completion.finish_reason = finish_reason_;
+    completion.finish_reason = answer_.finish_reason;
     completion.model = builtin_model_name;
-    const int completion_tokens = static_cast<int>(tokens_.size());
-    completion.usage = TokenUsage{prompt_tokens_, completion_tokens, prompt_tokens_ + completion_tokens};
+    const int completion_tokens = static_cast<int>(answer_.tokens.size());
+    const int prompt_tokens = answer_.prompt_tokens;
+    completion.usage = TokenUsage{prompt_tokens, completion_tokens, prompt_tokens + completion_tokens};
     handlers_.complete(std::move(completion));
   }
 
@@ -119,10 +120,8 @@ class BuiltinStream final : public ModelStream, public std::enable_shared_from_t
   boost::asio::steady_timer timer_;
   std::chrono::milliseconds token_interval_;
   ModelRequest request_;
-  std::vector<std::string> tokens_;
+  ComposedAnswer answer_;  // on the strand, once composed
   std::size_t next_token_ = 0;
-  std::string finish_reason_ = "stop";
-  int prompt_tokens_ = 0;
 
   GuardedStreamHandlers handlers_;
 };
