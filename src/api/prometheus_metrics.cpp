@@ -45,6 +45,13 @@ std::string render_prometheus_metrics(const hub::ServerMetrics& m) {
   append(out, "nadoo_client_errors_total", "counter", "Error messages sent for bad client input.",
          m.client_errors_total);
   append(out, "nadoo_http_requests_total", "counter", "Plain HTTP requests served.", m.http_requests_total);
+  append(out, "nadoo_broker_messages_published_total", "counter",
+         "Room messages published to Redis for the other nodes.", m.broker_messages_published_total);
+  append(out, "nadoo_broker_messages_received_total", "counter",
+         "Room messages received from other nodes through Redis.", m.broker_messages_received_total);
+  append(out, "nadoo_broker_messages_dropped_total", "counter",
+         "Room messages the other nodes did not get: Redis was unreachable or did not answer.",
+         m.broker_messages_dropped_total);
   append(out, "nadoo_outbound_queue_messages", "gauge",
          "Messages queued and not yet written, all connections.", m.outbound_queue_messages);
   append(out, "nadoo_outbound_queue_bytes", "gauge", "Bytes queued and not yet written, all connections.",

@@ -22,7 +22,7 @@
 #include "app/seed_loader.hpp"
 #include "app/settings_from_config.hpp"
 #include "auth/api_keys.hpp"
-#include "broker/in_process_broker.hpp"
+#include "broker/make_broker.hpp"
 #include "conversation/chat_service.hpp"
 #include "endpoints/chat/chat_endpoint.hpp"
 #include "endpoints/echo/echo_endpoint.hpp"
@@ -38,6 +38,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "transport/listen_address.hpp"
 #include "transport/listener.hpp"
+#include "util/masked_uri.hpp"
 #include "util/thread_name.hpp"
 #include "util/utc_timestamp.hpp"
 
@@ -74,7 +75,7 @@ OpenedStores open_stores(const config::ServerConfig& config) {
   OpenedStores stores;
   if (store::postgres::is_postgres_uri(config.store)) {
     spdlog::info("storage: PostgreSQL at {}, {} connections and a reader",
-                 store::postgres::with_masked_password(config.store), config.store_pool_size);
+                 util::with_masked_password(config.store), config.store_pool_size);
     const store::postgres::ConnectionSettings settings{
         config.store, std::chrono::milliseconds(config.store_statement_timeout_ms)};
     for (unsigned lane = 0; lane < config.store_pool_size; ++lane) {
@@ -130,8 +131,9 @@ int run_server(const config::ServerConfig& config) {
   const auto openai = ai::make_openai_provider(io_context, openai_settings(config));
 
   hub::ServerMetrics metrics;
-  broker::InProcessBroker broker;
-  hub::Hub hub(broker);
+  const auto node_id = config.node_id.empty() ? broker::default_node_id(config.port) : config.node_id;
+  const auto broker = broker::make_broker(io_context, config.broker, node_id, metrics);
+  hub::Hub hub(*broker);
   conversation::ChatService chat_service(conversation::ChatDependencies{
       io_context, hub, storage, {builtin.get(), openai.get()}, chat_settings(config)});
 
@@ -190,7 +192,7 @@ int run_server(const config::ServerConfig& config) {
   const api::RequestAuthenticator authenticator(api_keys, verifier);
   const api::ApiContext api_context{io_context.get_executor(), storage, authenticator};
   api::RestRouter router;
-  api::add_operations_routes(router, api_context, {hub, metrics, broker});
+  api::add_operations_routes(router, api_context, {hub, metrics, *broker});
   api::add_application_routes(router, api_context);
   api::add_knowledge_routes(router, api_context, workspace_events);
   api::add_chat_history_routes(router, api_context);
@@ -232,6 +234,7 @@ int run_server(const config::ServerConfig& config) {
         ->wait_for_connections();
   });
 
+  broker->start();
   listener->start();
   keep_alive.start();
   notification_purge.start();

@@ -15,6 +15,7 @@ class InProcessBroker final : public hub::Broker {
   void publish(hub::RoomMessage message) override { deliver_(message); }
   void subscribe(const hub::RoomId&) override {}
   void unsubscribe(const hub::RoomId&) override {}
+  void when_subscribed(const hub::RoomId&, Subscribed subscribed) override { subscribed(); }
   bool is_ready() const override { return true; }
 
  private:

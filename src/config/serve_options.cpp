@@ -1,6 +1,12 @@
 #include "config/serve_options.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <variant>
+
+#include "broker/redis/redis_address.hpp"
 #include "store/postgres/pg_uri.hpp"
+#include "util/masked_uri.hpp"
 
 // Each option once: its flag, variable, meaning, the reason for its default
 // (the default itself is ServerConfig's initializer) and its range. The
@@ -37,6 +43,31 @@ const CLI::Validator store_location(
     },
     "STORE");
 
+/// `memory`, or a Redis URL that parses: a typo is refused at start, not
+/// found by the first message that fails to reach another node.
+const CLI::Validator broker_location(
+    [](std::string& broker) -> std::string {
+      if (broker == "memory") return "";
+      const auto address = broker::redis::parse_redis_url(broker);
+      if (const auto* invalid = std::get_if<broker::redis::InvalidRedisUrl>(&address))
+        return "--broker is `memory` or a redis://[:password@]host:port[/db] URL; this one is not: " +
+               invalid->reason;
+      return "";
+    },
+    "BROKER");
+
+/// A node id goes into log lines and Redis channel names: short, and no
+/// space or newline.
+const CLI::Validator node_name(
+    [](std::string& name) -> std::string {
+      const bool plain = std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+      });
+      if (name.size() <= 100 && plain) return "";
+      return "--node-id has at most 100 letters, digits, `-`, `_`, `.` and `:`";
+    },
+    "NAME");
+
 void add_network_options(OptionRegistry& registry, ServerConfig& config) {
   registry.add({"--host", "NADOO_HOST",
                 "address to listen on; a name (`localhost`) is resolved at start, its IPv4 address first",
@@ -69,7 +100,7 @@ void add_storage_options(OptionRegistry& registry, ServerConfig& config) {
            "nothing to set up: one node runs on its own file"},
           config.store,
           [](std::string_view store) {
-            return store::postgres::is_postgres_uri(store) ? store::postgres::with_masked_password(store)
+            return store::postgres::is_postgres_uri(store) ? util::with_masked_password(store)
                                                            : std::string(store);
           })
       .check(store_location, "`sqlite` or a `postgresql://` URI");
@@ -100,6 +131,26 @@ void add_storage_options(OptionRegistry& registry, ServerConfig& config) {
             "SQLite's own automatic threshold: it bounds the log, and the time one checkpoint takes"},
            config.sqlite_checkpoint_pages)
       .within(OptionBounds<int>{1, 1'000'000});
+}
+
+void add_cluster_options(OptionRegistry& registry, ServerConfig& config) {
+  registry
+      .add_masked({"--broker", "NADOO_BROKER",
+                   "what carries room messages between nodes: `memory` (this node only) or "
+                   "`redis://[[user]:password@]host[:port][/db]`, a Redis 7 that every node of the cluster "
+                   "uses; logged with its password masked",
+                   "one node needs nothing else"},
+                  config.broker,
+                  [](std::string_view broker) {
+                    return broker == "memory" ? std::string(broker) : util::with_masked_password(broker);
+                  })
+      .check(broker_location, "`memory` or a `redis://` URL");
+  registry
+      .add({"--node-id", "NADOO_NODE_ID",
+            "this node's name in the cluster (log lines, Redis channels); unique per node",
+            "empty: the host name, the port and a random suffix, so that two nodes never share one"},
+           config.node_id)
+      .check(node_name, "letters, digits, `-_.:`");
 }
 
 void add_jwt_options(OptionRegistry& registry, ServerConfig& config) {
@@ -393,6 +444,7 @@ void declare_serve_options(OptionRegistry& registry, ServerConfig& config, Visib
   registry.set_visibility(others);
   add_network_options(registry, config);
   add_storage_options(registry, config);
+  add_cluster_options(registry, config);
   registry.set_visibility(Visibility::shown);
   // `token` uses these.
   add_jwt_options(registry, config);

@@ -26,6 +26,11 @@ struct ServerConfig {
   unsigned store_pool_size = 4;
   int sqlite_checkpoint_pages = 1000;
 
+  // Cluster
+  std::string broker = "memory";
+  /// Empty: drawn at start (config::default_node_id).
+  std::string node_id;
+
   // Authentication (the platform's own variable names where it has them)
   std::string jwt_secret;
   std::string jwt_algorithm = "HS256";

@@ -24,6 +24,7 @@ struct RoomMessage {
 class Broker {
  public:
   using Delivery = std::function<void(const RoomMessage&)>;
+  using Subscribed = std::function<void()>;
 
   virtual ~Broker() = default;
 
@@ -31,11 +32,20 @@ class Broker {
   /// any subscribe.
   virtual void set_delivery(Delivery deliver) = 0;
   virtual void publish(RoomMessage message) = 0;
-  /// Called when a room gains its first local member and loses its last.
+  /// Called when a room gains its first local member and loses its last,
+  /// in that order for each room.
   virtual void subscribe(const RoomId& room) = 0;
   virtual void unsubscribe(const RoomId& room) = 0;
+  /// Calls `subscribed` (on any thread, possibly before returning) once the
+  /// subscription that `subscribe(room)` asked for carries every message
+  /// published from then on, on any node: what a joining member reads from
+  /// storage after that cannot miss a message published after the read.
+  /// While the broker cannot reach the other nodes, at once.
+  virtual void when_subscribed(const RoomId& room, Subscribed subscribed) = 0;
   /// Whether the broker can currently carry messages (for /readyz).
   virtual bool is_ready() const = 0;
+  /// Starts reaching the other nodes; after set_delivery.
+  virtual void start() {}
 };
 
 }  // namespace nadoo::hub

@@ -42,7 +42,12 @@ void Hub::remove(ConnectionId id) {
   registrations_.erase(found);
 }
 
-void Hub::join(const ConnectionPtr& connection, const RoomId& room) {
+void Hub::join(const ConnectionPtr& connection, const RoomId& room, Broker::Subscribed subscribed) {
+  add_member(connection, room);
+  if (subscribed) broker_.when_subscribed(room, std::move(subscribed));
+}
+
+void Hub::add_member(const ConnectionPtr& connection, const RoomId& room) {
   std::lock_guard lock(registry_mutex_);
   auto registration = registrations_.find(connection->id());
   if (registration == registrations_.end()) return;  // closed meanwhile

@@ -57,7 +57,10 @@ class Hub {
   /// Forgets a connection and takes it out of every room it joined.
   void remove(ConnectionId id);
 
-  void join(const ConnectionPtr& connection, const RoomId& room);
+  /// Puts `connection` in `room`; `subscribed`, when given, is called (on
+  /// any thread) once the room gets every message published from then on,
+  /// on any node (Broker::when_subscribed): read a room's history there.
+  void join(const ConnectionPtr& connection, const RoomId& room, Broker::Subscribed subscribed = {});
   void leave(ConnectionId id, const RoomId& room);
 
   /// Sends `payload` to every member of `room` on every node, but `excluded`.
@@ -95,6 +98,7 @@ class Hub {
   };
 
   RoomShard& shard_of(const RoomId& room) const;
+  void add_member(const ConnectionPtr& connection, const RoomId& room);
   void deliver(const RoomMessage& message) const;
   /// Takes `id` out of `room`; the caller holds the registry lock.
   void leave_room(ConnectionId id, const RoomId& room);

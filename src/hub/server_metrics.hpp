@@ -24,6 +24,11 @@ struct ServerMetrics {
   std::atomic<std::uint64_t> oversized_message_closes_total{0};
   std::atomic<std::uint64_t> client_errors_total{0};
   std::atomic<std::uint64_t> http_requests_total{0};
+  /// Room messages sent to Redis for the other nodes, received from them,
+  /// and not carried (Redis unreachable or not answering).
+  std::atomic<std::uint64_t> broker_messages_published_total{0};
+  std::atomic<std::uint64_t> broker_messages_received_total{0};
+  std::atomic<std::uint64_t> broker_messages_dropped_total{0};
   /// Messages queued for sending and not yet written, over all connections.
   StripedCounter<std::int64_t> outbound_queue_messages;
   StripedCounter<std::int64_t> outbound_queue_bytes;

@@ -108,6 +108,10 @@ class SubscriptionRecordingBroker final : public Broker {
   void publish(RoomMessage message) override { in_process_.publish(std::move(message)); }
   void subscribe(const RoomId& room) override { calls.push_back("subscribe " + room); }
   void unsubscribe(const RoomId& room) override { calls.push_back("unsubscribe " + room); }
+  void when_subscribed(const RoomId& room, Subscribed subscribed) override {
+    calls.push_back("wait " + room);
+    subscribed();
+  }
   bool is_ready() const override { return true; }
 
   std::vector<std::string> calls;
@@ -137,6 +141,18 @@ TEST(HubSubscriptions, a_room_is_subscribed_with_its_first_member_and_unsubscrib
   EXPECT_TRUE(members[0]->received.empty());
   EXPECT_EQ(members[1]->received, std::vector<std::string>{"after the first left"});
   EXPECT_EQ(members[2]->received, std::vector<std::string>{"after the first left"});
+}
+
+TEST(HubSubscriptions, a_join_that_waits_for_the_subscription_asks_the_broker_after_subscribing) {
+  SubscriptionRecordingBroker broker;
+  Hub hub(broker);
+  const auto room = user_room("u-1");
+  const auto member = std::make_shared<RecordingConnection>(1);
+  hub.add(member, {});
+  bool subscribed = false;
+  hub.join(member, room, [&] { subscribed = true; });
+  EXPECT_TRUE(subscribed);
+  EXPECT_EQ(broker.calls, (std::vector<std::string>{"subscribe " + room, "wait " + room}));
 }
 
 }  // namespace

@@ -22,15 +22,20 @@ void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection,
   // In the room before the backlog is read: a notification stored after the
   // read is held by the gate, one stored before it is in the backlog.
   auto gate = std::make_shared<CatchUpGate>(connection, held_bytes_limit_);
-  hub_.join(gate, hub::user_room(user_id));
   connection->send(server_message("connected", {{"user_id", user_id}}));
   // The client is heard once the backlog is out: an ack's answer or a pong
-  // never comes between `connected` and the backlog.
-  service_.read_backlog(user_id, backlog_.max_notifications,
-                        [this, connection, gate, first_message_sent = std::move(first_message_sent)](
-                            store::StoreResult<store::NotificationPage> backlog) {
-                          if (send_backlog(connection, *gate, backlog)) first_message_sent();
-                        });
+  // never comes between `connected` and the backlog. The read waits for the
+  // room's subscription, so that what another node stores after the read
+  // reaches the gate.
+  hub_.join(gate, hub::user_room(user_id),
+            [this, connection, gate, first_message_sent = std::move(first_message_sent)]() mutable {
+              service_.read_backlog(
+                  connection->user_id(), backlog_.max_notifications,
+                  [this, connection, gate, first_message_sent = std::move(first_message_sent)](
+                      store::StoreResult<store::NotificationPage> backlog) {
+                    if (send_backlog(connection, *gate, backlog)) first_message_sent();
+                  });
+            });
 }
 
 bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,

@@ -45,7 +45,16 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMes
   // came before the read's result (read_after_published), so if it reached
   // the gate it is held, and dropped there by its sequence.
   auto gate = std::make_shared<CatchUpGate>(connection, limits_.catch_up_limit_bytes);
-  hub_.join(gate, hub::execution_room(execution_id));
+  hub_.join(gate, hub::execution_room(execution_id),
+            [this, connection, gate, first_message_sent = std::move(first_message_sent)]() mutable {
+              read_history(connection, gate, std::move(first_message_sent));
+            });
+}
+
+void PluginDebugEndpoint::read_history(const hub::ConnectionPtr& connection,
+                                       const std::shared_ptr<CatchUpGate>& gate,
+                                       FirstMessageSent first_message_sent) {
+  const auto& execution_id = connection->resource_id();
   using Found = std::optional<ConsoleSnapshot>;
   ingest_.read_after_published(
       execution_id,

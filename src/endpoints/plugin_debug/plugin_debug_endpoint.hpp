@@ -1,5 +1,6 @@
 #pragma once
 
+#include "endpoints/catch_up_gate.hpp"
 #include "endpoints/json_endpoint.hpp"
 #include "hub/hub.hpp"
 #include "plugin_debug/debug_event_ingest.hpp"
@@ -33,6 +34,10 @@ class PluginDebugEndpoint final : public JsonEndpoint {
   void on_close(const hub::ConnectionPtr& connection) override;
 
  private:
+  /// Sends the execution and its history, then opens the gate.
+  void read_history(const hub::ConnectionPtr& connection, const std::shared_ptr<CatchUpGate>& gate,
+                    FirstMessageSent first_message_sent);
+
   hub::Hub& hub_;
   plugin_debug::DebugEventIngest& ingest_;  // storage reads in step with the live events
   const PluginDebugConsoleLimits limits_;

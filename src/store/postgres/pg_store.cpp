@@ -10,8 +10,8 @@
 #include "store/postgres/pg_page_rows.hpp"
 #include "store/postgres/pg_plugin_execution_store.hpp"
 #include "store/postgres/pg_reconnecting_connection.hpp"
-#include "store/postgres/pg_uri.hpp"
 #include "store/postgres/pg_workspace_store.hpp"
+#include "util/masked_uri.hpp"
 
 namespace nadoo::store {
 namespace {
@@ -69,7 +69,7 @@ Connection::Parameter optional_parameter(const std::optional<std::string>& value
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(const postgres::ConnectionSettings& settings)
-      : connection_(settings, postgres::with_masked_password(settings.uri)) {}
+      : connection_(settings, util::with_masked_password(settings.uri)) {}
 
   void put_application(const Application& application) override {
     connection_.run([&](Connection& connection) {

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/redis/redis_address.hpp"
+#include "broker/redis/redis_connection.hpp"
+#include "hub/broker.hpp"
+#include "hub/server_metrics.hpp"
+
+namespace nadoo::broker::redis {
+
+/// Carries room messages between nodes over Redis PUB/SUB: one channel per
+/// room (`nadoo:room:` and the room's name), subscribed while the room has a
+/// member on this node; one PUBLISH per room message, whatever the number of
+/// members and nodes. A message reaches this node's members at once, on the
+/// publishing thread (so they keep getting messages while Redis is down), and
+/// the other nodes' through Redis; a node skips its own messages coming back.
+///
+/// Two connections, both driven from one strand: commands (PUBLISH) on one,
+/// the subscriptions on the other (a subscribed connection takes nothing
+/// else). Messages published on this node leave in the order published, on
+/// the one publishing connection, so every node gets one publisher's
+/// messages in that order.
+///
+/// Liveness: every second each connection must answer a heartbeat (a PING;
+/// a SUBSCRIBE to the node's own channel on the subscribing one); one that
+/// stops answering (a wedged connection, centrifugo#1189) is reconnected.
+/// /readyz says 503 until both are connected and every room is subscribed
+/// again: the node's channel is subscribed after the rooms, and Redis
+/// confirms in order.
+///
+/// Thread-safety: every member function may be called from any thread.
+class RedisBroker final : public hub::Broker {
+ public:
+  RedisBroker(boost::asio::io_context& io_context, RedisAddress address, std::string node_id,
+              hub::ServerMetrics& metrics);
+  ~RedisBroker() override;
+
+  void set_delivery(Delivery deliver) override { deliver_ = std::move(deliver); }
+  void publish(hub::RoomMessage message) override;
+  void subscribe(const hub::RoomId& room) override;
+  void unsubscribe(const hub::RoomId& room) override;
+  void when_subscribed(const hub::RoomId& room, Subscribed subscribed) override;
+  bool is_ready() const override { return ready_.load(std::memory_order_relaxed); }
+  void start() override;
+
+ private:
+  /// A room's subscription on the current subscribing connection.
+  struct Subscription {
+    /// Whether the room has local members.
+    bool wanted = false;
+    /// SUBSCRIBEs sent and not yet confirmed.
+    unsigned unconfirmed = 0;
+    /// Joins waiting for the confirmation.
+    std::vector<Subscribed> waiting;
+  };
+
+  // All below run on the strand.
+  void send_outgoing();
+  void send_subscribe(const std::vector<std::string>& channels);
+  void on_subscriber_ready();
+  void on_subscriber_lost();
+  void on_subscription_reply(const void* reply);
+  void on_room_confirmed(const hub::RoomId& room);
+  void on_room_message(std::string_view channel, std::string_view envelope);
+  void run_waiting(Subscription& subscription);
+  void send_heartbeat();
+  void update_readiness();
+
+  Strand strand_;
+  const std::string node_id_;
+  const std::string node_channel_;
+  hub::ServerMetrics& metrics_;
+  Delivery deliver_;
+  RedisConnection publisher_;
+  RedisConnection subscriber_;
+  boost::asio::steady_timer heartbeat_timer_;
+
+  std::mutex outgoing_mutex_;
+  std::vector<hub::RoomMessage> outgoing_;
+
+  std::unordered_map<hub::RoomId, Subscription> subscriptions_;
+  /// Subscribed last after every (re)connection: it says every room is.
+  bool node_channel_confirmed_ = false;
+  /// When the oldest heartbeat that a connection has not answered was sent;
+  /// empty when it answered every one.
+  using Unheard = std::optional<std::chrono::steady_clock::time_point>;
+  Unheard publisher_unheard_since_;
+  Unheard subscriber_unheard_since_;
+  /// Bytes of PUBLISHes that Redis has not answered yet: past the limit a
+  /// message is dropped (and counted) rather than queued without bound.
+  std::size_t unanswered_publish_bytes_ = 0;
+  /// The sizes of those PUBLISHes, in the order their answers come.
+  std::deque<std::size_t> unanswered_publish_sizes_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace nadoo::broker::redis

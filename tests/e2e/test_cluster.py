@@ -1,0 +1,140 @@
+"""Two nodes on one PostgreSQL and one Redis (--broker): what a client sends
+or a REST call publishes on one node reaches the clients on the other, each
+room message is one PUBLISH, and both nodes say they are ready."""
+import asyncio
+import json
+
+import pytest
+import websockets
+
+from cluster_nodes import NodeCluster, notification_tab, publish_notification, readiness, receive_json
+from nadoo_server import (create_plugin_execution, ends_response, http_call, make_token, metric, receive_until,
+                          run)
+
+DEMO_APP = "app-uuid-123"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    instance = NodeCluster(tmp_path_factory.mktemp("cluster"))
+    yield instance
+    instance.stop()
+
+
+def test_both_nodes_are_ready(cluster):
+    assert [readiness(node) for node in cluster.nodes] == [200, 200]
+
+
+def test_a_notification_reaches_tabs_on_both_nodes_with_one_id_and_one_publish(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        tabs = [await notification_tab(a, "cluster-ann"), await notification_tab(b, "cluster-ann")]
+        publishes_before = cluster.redis.publish_calls()
+        notification_id = await asyncio.to_thread(publish_notification, a, "cluster-ann", "built")
+        received = [await receive_json(tab) for tab in tabs]
+        assert [message["type"] for message in received] == ["notification", "notification"]
+        assert {message["id"] for message in received} == {notification_id}
+        assert cluster.redis.publish_calls() - publishes_before == 1
+        # Read on node b: the tab on node a hears it too.
+        await tabs[1].send(json.dumps({"type": "ack", "id": notification_id}))
+        read = [await receive_json(tab) for tab in tabs]
+        assert [(message["type"], message["id"]) for message in read] == [("notification_read", notification_id)] * 2
+        for tab in tabs:
+            await tab.close()
+
+    run(scenario())
+
+
+def test_a_tab_that_connects_on_the_other_node_gets_the_backlog_then_live_notifications(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        stored = await asyncio.to_thread(publish_notification, a, "cluster-bea", "while away")
+        tab = await websockets.connect(b.ws_url(f"/ws/notifications/cluster-bea?token={make_token('cluster-bea')}"))
+        assert (await receive_json(tab))["type"] == "connected"
+        assert (await receive_json(tab))["id"] == stored
+        live = await asyncio.to_thread(publish_notification, a, "cluster-bea", "live")
+        assert (await receive_json(tab))["id"] == live
+        await tab.close()
+
+    run(scenario())
+
+
+def test_plugin_events_ingested_on_one_node_reach_consoles_on_both_in_order(cluster):
+    a, b = cluster.nodes
+    create_plugin_execution(a, "exec-cluster")
+    path = "/api/v1/plugins/executions/exec-cluster/events"
+
+    def ingest(n):
+        event = {"type": "log", "data": {"level": "info", "message": f"line {n}"}}
+        status, reply = http_call(a, "POST", path, event)
+        assert status == 202, reply
+
+    async def scenario():
+        consoles = [await websockets.connect(node.ws_url("/ws/plugin-debug/exec-cluster")) for node in (a, b)]
+        for console in consoles:
+            assert (await receive_json(console))["type"] == "execution_info"
+        for n in range(20):
+            await asyncio.to_thread(ingest, n)
+        for console in consoles:
+            events = [await receive_json(console) for _ in range(20)]
+            assert [event["data"]["message"] for event in events] == [f"line {n}" for n in range(20)]
+            assert [event["sequence"] for event in events] == list(range(1, 21))
+            await console.close()
+        # A console opened on node b afterwards replays exactly that history.
+        late = await websockets.connect(b.ws_url("/ws/plugin-debug/exec-cluster"))
+        assert (await receive_json(late))["type"] == "execution_info"
+        history = await receive_json(late)
+        assert history["type"] == "debug_data"
+        assert [event["sequence"] for event in history["data"]] == list(range(1, 21))
+        await late.close()
+
+    run(scenario())
+
+
+def test_a_chat_answer_streams_to_a_participant_on_the_other_node(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        token = make_token("cluster-chatter")
+        asker = await websockets.connect(a.ws_url(f"/ws/chat/cluster-session?token={token}"))
+        watcher = await websockets.connect(b.ws_url(f"/ws/chat/cluster-session?token={token}"))
+        second_tab = await websockets.connect(a.ws_url(f"/ws/chat/cluster-session?token={token}"))
+        for ws in (asker, watcher, second_tab):
+            assert (await receive_json(ws))["type"] == "connected"
+        # One subscription per node, whatever its number of members.
+        await asyncio.to_thread(cluster.redis.await_subscribers, "nadoo:room:chat:cluster-session", 2)
+        # Both in the room: a typing relay from node b reaches node a.
+        await watcher.send(json.dumps({"type": "typing", "is_typing": True}))
+        typing = await receive_json(asker)
+        assert typing["type"] == "typing"
+        await asker.send(json.dumps({"type": "chat", "content": "What was the gross margin?",
+                                     "application_id": DEMO_APP}))
+        asked = await asyncio.wait_for(receive_until(asker, ends_response), 30)
+        watched = await asyncio.wait_for(receive_until(watcher, ends_response), 30)
+        assert [m["type"] for m in watched] == [m["type"] for m in asked]
+        assert "".join(m["content"] for m in watched if m["type"] == "text_delta") == \
+            "".join(m["content"] for m in asked if m["type"] == "text_delta")
+        assert watched[-1]["finish_reason"] == "stop"
+        for ws in (asker, watcher, second_tab):
+            await ws.close()
+
+    run(scenario())
+
+
+def test_each_node_counts_what_it_carried_for_the_other(cluster):
+    a, b = cluster.nodes
+    sent = metric(a, "nadoo_broker_messages_published_total")
+    received = metric(b, "nadoo_broker_messages_received_total")
+
+    async def scenario():
+        tab = await notification_tab(b, "cluster-cal")
+        await asyncio.to_thread(publish_notification, a, "cluster-cal", "counted")
+        assert (await receive_json(tab))["type"] == "notification"
+        await tab.close()
+
+    run(scenario())
+    assert metric(a, "nadoo_broker_messages_published_total") >= sent + 1
+    assert metric(b, "nadoo_broker_messages_received_total") >= received + 1
+    assert metric(a, "nadoo_broker_messages_dropped_total") == 0

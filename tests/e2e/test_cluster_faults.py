@@ -1,0 +1,102 @@
+"""Redis faults under two nodes: while Redis is down or hangs, each node
+keeps serving its own clients and says 503 on /readyz; once Redis answers
+again, the nodes reconnect, subscribe every room again and carry messages
+between them."""
+import asyncio
+import os
+import signal
+import socket
+import time
+
+import pytest
+
+from cluster_nodes import (NodeCluster, await_ready, notification_tab, publish_notification, readiness,
+                           receive_json)
+from nadoo_server import Server, http_call, metric, run, stop_and_check
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    instance = NodeCluster(tmp_path)
+    yield instance
+    instance.stop()
+
+
+async def notification_tabs(cluster, user):
+    tabs = [await notification_tab(node, user) for node in cluster.nodes]
+    await asyncio.to_thread(cluster.redis.await_subscribers, f"nadoo:room:user:{user}", len(cluster.nodes))
+    return tabs
+
+
+def await_all(cluster, expected):
+    return max(await_ready(node, expected) for node in cluster.nodes)
+
+
+def test_while_redis_is_down_each_node_serves_its_own_and_both_recover_when_it_returns(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        tab_a, tab_b = await notification_tabs(cluster, "fault-ada")
+        cluster.redis.command("halt")
+        await asyncio.to_thread(await_all, cluster, 503)
+        dropped_before = metric(a, "nadoo_broker_messages_dropped_total")
+        during = await asyncio.to_thread(publish_notification, a, "fault-ada", "during the outage")
+        assert (await receive_json(tab_a))["id"] == during  # same-node delivery does not need Redis
+        assert metric(a, "nadoo_broker_messages_dropped_total") == dropped_before + 1
+        restarted = time.monotonic()
+        cluster.redis.command("resume")
+        await asyncio.to_thread(await_all, cluster, 200)
+        print(f"both nodes ready {time.monotonic() - restarted:.2f} s after Redis accepted connections again")
+        after = await asyncio.to_thread(publish_notification, a, "fault-ada", "after the outage")
+        assert (await receive_json(tab_a))["id"] == after
+        assert (await receive_json(tab_b))["id"] == after  # the room was subscribed again on node b
+        for tab in (tab_a, tab_b):
+            await tab.close()
+
+    run(scenario())
+
+
+def test_a_redis_that_hangs_is_noticed_by_the_heartbeat_and_reconnected_when_it_answers(cluster):
+    a, b = cluster.nodes
+    with open(os.path.join(cluster.redis.directory, "redis.pid")) as pid_file:
+        redis_pid = int(pid_file.read())
+
+    async def scenario():
+        tab_a, tab_b = await notification_tabs(cluster, "fault-hal")
+        os.kill(redis_pid, signal.SIGSTOP)  # connections stay open; nothing answers
+        try:
+            await asyncio.to_thread(await_all, cluster, 503)
+        finally:
+            os.kill(redis_pid, signal.SIGCONT)
+        await asyncio.to_thread(await_all, cluster, 200)
+        after = await asyncio.to_thread(publish_notification, b, "fault-hal", "after the hang")
+        assert (await receive_json(tab_b))["id"] == after
+        assert (await receive_json(tab_a))["id"] == after
+        for tab in (tab_a, tab_b):
+            await tab.close()
+
+    run(scenario())
+    assert "did not answer" in a.log() or "did not confirm" in a.log(), a.log()
+
+
+def test_a_node_whose_redis_is_unreachable_at_start_serves_alone_and_says_503(tmp_path):
+    # A port nobody listens on: bound, then closed.
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    node = Server("--broker", f"redis://127.0.0.1:{port}", tmp_path=tmp_path)
+    try:
+        assert readiness(node) == 503
+        status, body = http_call(node, "GET", "/readyz", api_key=None)
+        assert "broker" in body["message"].lower()
+
+        async def scenario():
+            tab = await notification_tab(node, "solo")
+            stored = await asyncio.to_thread(publish_notification, node, "solo", "alone")
+            assert (await receive_json(tab))["id"] == stored
+            await tab.close()
+
+        run(scenario())
+    finally:
+        stop_and_check(node)
