@@ -54,12 +54,17 @@ void Hub::add_member(const ConnectionPtr& connection, const RoomId& room) {
   auto& rooms = registration->second.rooms;
   if (std::find(rooms.begin(), rooms.end(), room) != rooms.end()) return;
   rooms.push_back(room);
+  add_to_room(connection, room);
+}
 
+void Hub::listen(const ConnectionPtr& listener, const RoomId& room) { add_to_room(listener, room); }
+
+void Hub::add_to_room(const ConnectionPtr& member, const RoomId& room) {
   auto& shard = shard_of(room);
   std::lock_guard shard_lock(shard.mutex);
   auto& state = shard.rooms[room];
   const bool first_local_member = state.members.empty();
-  state.members.emplace(connection->id(), connection);
+  state.members.emplace(member->id(), member);
   state.snapshot.reset();
   // Under the room's lock, as unsubscribe is, so that the broker sees a
   // room's subscribe and unsubscribe in the order of its first join and last

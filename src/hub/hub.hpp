@@ -62,6 +62,9 @@ class Hub {
   /// on any node (Broker::when_subscribed): read a room's history there.
   void join(const ConnectionPtr& connection, const RoomId& room, Broker::Subscribed subscribed = {});
   void leave(ConnectionId id, const RoomId& room);
+  /// Makes `listener` a member of `room` for the hub's lifetime; it is not a
+  /// connection (no stats, never removed).
+  void listen(const ConnectionPtr& listener, const RoomId& room);
 
   /// Sends `payload` to every member of `room` on every node, but `excluded`.
   void publish(const RoomId& room, SharedText payload, ConnectionId excluded = 0);
@@ -99,6 +102,9 @@ class Hub {
 
   RoomShard& shard_of(const RoomId& room) const;
   void add_member(const ConnectionPtr& connection, const RoomId& room);
+  /// Adds `member` to the room's members; the caller holds the registry lock
+  /// when `member` is a registered connection.
+  void add_to_room(const ConnectionPtr& member, const RoomId& room);
   void deliver(const RoomMessage& message) const;
   /// Takes `id` out of `room`; the caller holds the registry lock.
   void leave_room(ConnectionId id, const RoomId& room);

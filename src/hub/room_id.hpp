@@ -15,6 +15,8 @@ inline RoomId workspace_room(std::string_view workspace_id) {
   return "workspace:" + std::string(workspace_id);
 }
 inline RoomId user_room(std::string_view user_id) { return "user:" + std::string(user_id); }
+/// A room of the nodes themselves (RoomListener), e.g. `memberships`.
+inline RoomId cluster_room(std::string_view topic) { return "cluster:" + std::string(topic); }
 inline RoomId execution_room(std::string_view execution_id) {
   return "execution:" + std::string(execution_id);
 }

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import jwt
+import websockets
 
 REPO = Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("NADOO_BINARY", str(REPO / "build" / "nadoo-realtime"))
@@ -220,6 +221,17 @@ async def receive_until(ws, predicate, limit=100_000):
         if predicate(message):
             return received
     raise AssertionError("no matching message")
+
+
+async def closing(ws):
+    """Every message until the server closes → (messages, code, reason)."""
+    messages = []
+    try:
+        async for message in ws:
+            messages.append(json.loads(message))
+    except websockets.ConnectionClosed:
+        pass
+    return messages, ws.close_code, ws.close_reason
 
 
 def ends_response(message):

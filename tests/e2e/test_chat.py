@@ -1,6 +1,5 @@
 """Chat on the demo data (builtin provider): the spec's own clients, the
 stream's shape, participants, history, and bad input on every field."""
-import asyncio
 import json
 import subprocess
 

@@ -8,7 +8,8 @@ import pytest
 import websockets
 
 from cluster_nodes import NodeCluster, notification_tab, publish_notification, readiness, receive_json
-from nadoo_server import (create_plugin_execution, ends_response, http_call, make_token, metric, receive_until,
+from nadoo_server import (closing, create_plugin_execution, ends_response, http_call, make_token, metric,
+                          receive_until,
                           run)
 
 DEMO_APP = "app-uuid-123"
@@ -138,3 +139,33 @@ def test_each_node_counts_what_it_carried_for_the_other(cluster):
     assert metric(a, "nadoo_broker_messages_published_total") >= sent + 1
     assert metric(b, "nadoo_broker_messages_received_total") >= received + 1
     assert metric(a, "nadoo_broker_messages_dropped_total") == 0
+
+
+async def workspace_socket(node, workspace, user):
+    ws = await websockets.connect(node.ws_url(f"/ws/workspaces/{workspace}?token={make_token(user)}"))
+    assert (await receive_json(ws))["type"] == "connected"
+    return ws
+
+
+def test_a_member_removed_through_one_node_is_closed_on_every_node_and_readmitted_at_once(cluster):
+    a, b = cluster.nodes
+    status, reply = http_call(a, "PUT", "/api/v1/workspaces/ws-cluster/members/cluster-dan")
+    assert status == 201, reply
+
+    async def scenario():
+        tabs = [await workspace_socket(node, "ws-cluster", "cluster-dan") for node in (a, b)]
+        await asyncio.to_thread(cluster.redis.await_subscribers, "nadoo:room:workspace:ws-cluster", 2)
+        status, reply = await asyncio.to_thread(http_call, a, "DELETE", "/api/v1/workspaces/ws-cluster/members/cluster-dan")
+        assert status == 200, reply
+        for messages, code, reason in [await asyncio.wait_for(closing(tab), 10) for tab in tabs]:
+            assert [(m["type"], m["code"]) for m in messages if m["type"] == "error"] == [("error", "forbidden")]
+            assert (code, reason) == (1008, "Forbidden")
+        refused = await websockets.connect(b.ws_url(f"/ws/workspaces/ws-cluster?token={make_token('cluster-dan')}"))
+        assert (await asyncio.wait_for(closing(refused), 10))[1:] == (1008, "Forbidden")
+        # Added again through node b: node a admits at once.
+        status, reply = await asyncio.to_thread(http_call, b, "PUT", "/api/v1/workspaces/ws-cluster/members/cluster-dan")
+        assert status == 201, reply
+        back = await workspace_socket(a, "ws-cluster", "cluster-dan")
+        await back.close()
+
+    run(scenario())

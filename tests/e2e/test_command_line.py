@@ -1,6 +1,5 @@
 """The command line: version, help, token minting, options from the
 environment and from a config file."""
-import json
 import re
 import socket
 import subprocess
@@ -8,7 +7,7 @@ import subprocess
 import jwt
 import websockets
 
-from nadoo_server import BINARY, JWT_SECRET, REPO, http_get, make_token, run
+from nadoo_server import BINARY, JWT_SECRET, REPO, http_get, run
 
 
 def nadoo(*args, env=None):

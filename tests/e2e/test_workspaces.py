@@ -7,7 +7,7 @@ import json
 import pytest
 import websockets
 
-from nadoo_server import add_workspace_member, http_call, make_token, receive_until, run
+from nadoo_server import add_workspace_member, closing, http_call, make_token, receive_until, run
 
 ISO_UTC_SUFFIX = "Z"
 
@@ -34,17 +34,6 @@ async def two_members(server, workspace, first, second):
     joined = await next_message(first_ws)
     assert joined["type"] == "user_joined"
     return first_ws, second_ws, joined
-
-
-async def closing(ws):
-    """Every message until the server closes → (messages, code, reason)."""
-    messages = []
-    try:
-        async for message in ws:
-            messages.append(json.loads(message))
-    except websockets.ConnectionClosed:
-        pass
-    return messages, ws.close_code, ws.close_reason
 
 
 async def nothing_more_before_pong(ws):

@@ -17,14 +17,17 @@ namespace nadoo::endpoints {
 /// Thread-safety: every member function may be called from any thread.
 class WorkspaceEvents {
  public:
-  WorkspaceEvents(hub::Hub& hub, WorkspacePresence& presence) : hub_(hub), presence_(presence) {}
+  /// Listens to the nodes' membership room from now on (RoomListener).
+  WorkspaceEvents(hub::Hub& hub, WorkspacePresence& presence);
 
   /// Sends `member_added` to every connection of the workspace.
   void member_added(const std::string& workspace_id, const std::string& member_id,
                     const std::optional<std::string>& role);
-  /// Closes this node's connections of the user to the workspace with 1008
+  /// Closes the user's connections to the workspace on every node with 1008
   /// `Forbidden`, after an `error` (code `forbidden`); the others then get
-  /// `user_left` as for any departure.
+  /// `user_left` as for any departure. Through the nodes' membership room:
+  /// this node's connections are closed before this returns, the other
+  /// nodes' when the room's message reaches them.
   void member_removed(const std::string& workspace_id, const std::string& user_id);
   /// Sends `document_updated` for a knowledge document of the workspace.
   void document_changed(const std::string& workspace_id, const std::string& knowledge_base_id,
@@ -34,6 +37,9 @@ class WorkspaceEvents {
   void broadcast(const std::string& workspace_id, boost::json::object event);
 
  private:
+  /// Closes this node's connections of a removed member.
+  void close_member_connections(const std::string& workspace_id, const std::string& user_id);
+
   hub::Hub& hub_;
   WorkspacePresence& presence_;
 };
