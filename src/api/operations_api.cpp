@@ -32,12 +32,12 @@ void add_operations_routes(RestRouter& router, const ApiContext& context, const 
                respond(HttpResponse{200, "text/plain; version=0.0.4", render_prometheus_metrics(metrics)});
              });
 
-  const auto stats = [&hub = sources.hub, &authenticator = context.authenticator](
+  const auto stats = [&cluster_stats = sources.stats, &authenticator = context.authenticator](
                          const HttpRequest& request, const PathParameters&, const Respond& respond) {
     if (!authenticator.has_valid_api_key(request)) {
       return respond(api_key_required());
     }
-    respond(HttpResponse{200, "application/json", render_stats_document(hub.stats())});
+    respond(HttpResponse{200, "application/json", render_stats_document(cluster_stats.snapshot())});
   };
   router.add("GET", "/ws/stats", stats);
   router.add("GET", "/api/v1/ws/stats", stats);

@@ -3,14 +3,15 @@
 #include "api/api_context.hpp"
 #include "api/rest_router.hpp"
 #include "hub/broker.hpp"
-#include "hub/hub.hpp"
+#include "hub/cluster_stats.hpp"
 #include "hub/server_metrics.hpp"
 
 namespace nadoo::api {
 
 /// What the operations routes report on, besides storage (in ApiContext).
 struct OperationsSources {
-  const hub::Hub& hub;
+  /// The cluster's figures (this node's alone on a single node).
+  const hub::ClusterStats& stats;
   const hub::ServerMetrics& metrics;
   const hub::Broker& broker;
 };

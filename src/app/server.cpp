@@ -30,6 +30,7 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 #include "endpoints/workspaces/workspace_endpoint.hpp"
 #include "endpoints/workspaces/workspace_events.hpp"
+#include "hub/cluster_stats.hpp"
 #include "hub/hub.hpp"
 #include "plugin_debug/debug_event_ingest.hpp"
 #include "store/periodic_storage_task.hpp"
@@ -134,6 +135,8 @@ int run_server(const config::ServerConfig& config) {
   const auto node_id = config.node_id.empty() ? broker::default_node_id(config.port) : config.node_id;
   const auto broker = broker::make_broker(io_context, config.broker, node_id, metrics);
   hub::Hub hub(*broker);
+  hub::ClusterStats cluster_stats(io_context.get_executor(), hub, *broker, node_id,
+                                  std::chrono::seconds(config.node_ttl_seconds));
   conversation::ChatService chat_service(conversation::ChatDependencies{
       io_context, hub, storage, {builtin.get(), openai.get()}, chat_settings(config)});
 
@@ -192,7 +195,7 @@ int run_server(const config::ServerConfig& config) {
   const api::RequestAuthenticator authenticator(api_keys, verifier);
   const api::ApiContext api_context{io_context.get_executor(), storage, authenticator};
   api::RestRouter router;
-  api::add_operations_routes(router, api_context, {hub, metrics, *broker});
+  api::add_operations_routes(router, api_context, {cluster_stats, metrics, *broker});
   api::add_application_routes(router, api_context);
   api::add_knowledge_routes(router, api_context, workspace_events);
   api::add_chat_history_routes(router, api_context);
@@ -227,6 +230,7 @@ int run_server(const config::ServerConfig& config) {
     notification_purge.stop();
     execution_purge.stop();
     storage_probe.stop();
+    cluster_stats.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
@@ -235,6 +239,7 @@ int run_server(const config::ServerConfig& config) {
   });
 
   broker->start();
+  if (config.broker != "memory") cluster_stats.start();
   listener->start();
   keep_alive.start();
   notification_purge.start();

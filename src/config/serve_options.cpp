@@ -151,6 +151,15 @@ void add_cluster_options(OptionRegistry& registry, ServerConfig& config) {
             "empty: the host name, the port and a random suffix, so that two nodes never share one"},
            config.node_id)
       .check(node_name, "letters, digits, `-_.:`");
+  registry
+      .add({"--node-ttl-seconds", "NADOO_NODE_TTL_SECONDS",
+            "a node that stops reporting (crashed, partitioned) leaves the other nodes' `/ws/stats` after "
+            "this long; each node reports three times per TTL, and at once (within 250 ms) when its figures "
+            "change",
+            "Centrifugo holds a node's figures 7 s and hears from it every 3 s; 10 s survives a missed "
+            "report or two on a busy Redis"},
+           config.node_ttl_seconds)
+      .within(OptionBounds<unsigned>{1, 3600});
 }
 
 void add_jwt_options(OptionRegistry& registry, ServerConfig& config) {

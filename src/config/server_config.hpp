@@ -28,8 +28,9 @@ struct ServerConfig {
 
   // Cluster
   std::string broker = "memory";
-  /// Empty: drawn at start (config::default_node_id).
+  /// Empty: drawn at start (broker::default_node_id).
   std::string node_id;
+  unsigned node_ttl_seconds = 10;
 
   // Authentication (the platform's own variable names where it has them)
   std::string jwt_secret;

@@ -30,6 +30,7 @@ void Hub::add(const ConnectionPtr& connection, StatsPlacement placement) {
   increment(session_counts_, placement.session_key);
   increment(user_counts_, placement.user_id);
   registrations_.emplace(connection->id(), Registration{connection, std::move(placement), {}});
+  registry_version_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Hub::remove(ConnectionId id) {
@@ -40,6 +41,7 @@ void Hub::remove(ConnectionId id) {
   decrement(session_counts_, found->second.placement.session_key);
   decrement(user_counts_, found->second.placement.user_id);
   registrations_.erase(found);
+  registry_version_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Hub::join(const ConnectionPtr& connection, const RoomId& room, Broker::Subscribed subscribed) {

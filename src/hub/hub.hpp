@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,6 +74,8 @@ class Hub {
   std::size_t user_connections_in_room(const RoomId& room, const std::string& user_id) const;
 
   StatsSnapshot stats() const;
+  /// Changes whenever a connection is added or removed (the stats change).
+  std::uint64_t registry_version() const { return registry_version_.load(std::memory_order_relaxed); }
   /// Every registered connection, e.g. to close them all at shutdown.
   std::vector<ConnectionPtr> connections() const;
 
@@ -111,6 +114,7 @@ class Hub {
 
   Broker& broker_;
   mutable std::mutex registry_mutex_;
+  std::atomic<std::uint64_t> registry_version_{0};
   std::unordered_map<ConnectionId, Registration> registrations_;
   std::map<std::string, std::size_t> session_counts_;
   std::map<std::string, std::size_t> user_counts_;

@@ -6,7 +6,7 @@ import time
 
 import websockets
 
-from nadoo_server import REPO_DEMO_SEED, Server, http_call, http_get, make_token, stop_and_check
+from nadoo_server import REPO_DEMO_SEED, Server, http_call, http_get, make_token, stats, stop_and_check
 from postgres_cluster import Cluster
 from redis_instance import Redis
 
@@ -14,8 +14,9 @@ READY_TIMEOUT_SECONDS = 15
 
 
 class NodeCluster:
-    def __init__(self, folder, node_names=("a", "b")):
+    def __init__(self, folder, node_names=("a", "b"), node_arguments=()):
         self.folder = folder
+        self.node_arguments = list(node_arguments)
         self.postgres = Cluster(folder)
         self.redis = Redis(folder)
         self.nodes = []
@@ -30,7 +31,7 @@ class NodeCluster:
 
     def start_node(self, name, seed=False):
         arguments = ["--store", self.postgres.uri, "--broker", self.redis.url, "--node-id", name,
-                     "--builtin-token-interval-ms", "5"]
+                     "--builtin-token-interval-ms", "5", *self.node_arguments]
         if seed:
             arguments += ["--seed-file", REPO_DEMO_SEED]
         return Server(*arguments, tmp_path=self.folder / name)
@@ -40,6 +41,15 @@ class NodeCluster:
             stop_and_check(node)
         self.redis.command("stop")
         self.postgres.command("stop")
+
+
+def await_stats(node, predicate, timeout=READY_TIMEOUT_SECONDS):
+    """Polls `node`'s /ws/stats (bounded) until `predicate(document)`; returns the document."""
+    deadline = time.monotonic() + timeout
+    while not predicate(document := stats(node)):
+        assert time.monotonic() < deadline, f"/ws/stats never matched: {document}"
+        time.sleep(0.05)
+    return document
 
 
 def readiness(node):

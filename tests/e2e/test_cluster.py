@@ -7,7 +7,8 @@ import json
 import pytest
 import websockets
 
-from cluster_nodes import NodeCluster, notification_tab, publish_notification, readiness, receive_json
+from cluster_nodes import (NodeCluster, await_stats, notification_tab, publish_notification, readiness,
+                           receive_json)
 from nadoo_server import (closing, create_plugin_execution, ends_response, http_call, make_token, metric,
                           receive_until,
                           run)
@@ -167,5 +168,34 @@ def test_a_member_removed_through_one_node_is_closed_on_every_node_and_readmitte
         assert status == 201, reply
         back = await workspace_socket(a, "ws-cluster", "cluster-dan")
         await back.close()
+
+    run(scenario())
+
+
+def test_stats_on_either_node_are_the_clusters(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        sockets = []
+        for node, user, session in ((a, "stats-amy", "stats-one"), (b, "stats-bob", "stats-one"),
+                                    (b, "stats-bob", "stats-two")):
+            ws = await websockets.connect(node.ws_url(f"/ws/chat/{session}?token={make_token(user)}"))
+            assert (await receive_json(ws))["type"] == "connected"
+            sockets.append(ws)
+
+        def ours(document):
+            details = document["details"]
+            return ({key: details["sessions"].get(key) for key in ("stats-one", "stats-two")},
+                    {key: details["users"].get(key) for key in ("stats-amy", "stats-bob")})
+
+        expected = ({"stats-one": 2, "stats-two": 1}, {"stats-amy": 1, "stats-bob": 2})
+        for node in (a, b):
+            document = await asyncio.to_thread(await_stats, node, lambda d: ours(d) == expected)
+            assert document["total_connections"] >= 3
+        for ws in sockets:
+            await ws.close()
+        gone = ({"stats-one": None, "stats-two": None}, {"stats-amy": None, "stats-bob": None})
+        for node in (a, b):
+            await asyncio.to_thread(await_stats, node, lambda d: ours(d) == gone)
 
     run(scenario())

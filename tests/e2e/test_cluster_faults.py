@@ -9,10 +9,11 @@ import socket
 import time
 
 import pytest
+import websockets
 
-from cluster_nodes import (NodeCluster, await_ready, notification_tab, publish_notification, readiness,
-                           receive_json)
-from nadoo_server import Server, http_call, metric, run, stop_and_check
+from cluster_nodes import (NodeCluster, await_ready, await_stats, notification_tab, publish_notification,
+                           readiness, receive_json)
+from nadoo_server import Server, http_call, make_token, metric, run, stop_and_check
 
 
 @pytest.fixture
@@ -100,3 +101,23 @@ def test_a_node_whose_redis_is_unreachable_at_start_serves_alone_and_says_503(tm
         run(scenario())
     finally:
         stop_and_check(node)
+
+
+def test_a_killed_node_leaves_the_stats_within_its_ttl(tmp_path):
+    cluster = NodeCluster(tmp_path, node_arguments=["--node-ttl-seconds", "2"])
+    try:
+        a, b = cluster.nodes
+
+        async def scenario():
+            ws = await websockets.connect(b.ws_url(f"/ws/chat/doomed?token={make_token('doomed-dee')}"))
+            assert (await receive_json(ws))["type"] == "connected"
+            await asyncio.to_thread(await_stats, a, lambda d: d["details"]["users"].get("doomed-dee") == 1)
+            killed = time.monotonic()
+            b.process.kill()
+            b.process.wait(timeout=10)
+            await asyncio.to_thread(await_stats, a, lambda d: "doomed-dee" not in d["details"]["users"])
+            print(f"node b left node a's stats {time.monotonic() - killed:.2f} s after SIGKILL")
+
+        run(scenario())
+    finally:
+        cluster.stop()
