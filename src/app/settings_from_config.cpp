@@ -28,7 +28,9 @@ ai::OpenAiSettings openai_settings(const config::ServerConfig& config) {
 }
 
 conversation::ChatSettings chat_settings(const config::ServerConfig& config) {
-  return conversation::ChatSettings{config.chat_history_budget_characters, config.chat_knowledge_chunks};
+  // A catch-up holds at most what the connection's own queue may.
+  return conversation::ChatSettings{config.chat_history_budget_characters, config.chat_knowledge_chunks,
+                                    config.broker != "memory", config.outbound_queue_limit_bytes};
 }
 
 notifications::NotificationSettings notification_settings(const config::ServerConfig& config) {

@@ -23,6 +23,10 @@ struct ChatRequest {
 struct ChatSettings {
   std::size_t history_budget_characters = 0;  // earlier messages sent with a question
   std::size_t knowledge_chunks = 0;           // chunks retrieved per question
+  /// Whether other nodes may run this session's generations (--broker).
+  bool other_nodes = false;
+  /// What a participant's catch-up may hold of the room's live messages.
+  std::size_t catch_up_limit_bytes = 0;
 };
 
 }  // namespace nadoo::conversation

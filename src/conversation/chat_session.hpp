@@ -1,18 +1,22 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json/array.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ai/model_provider.hpp"
 #include "conversation/chat_request.hpp"
 #include "conversation/generation_preparation.hpp"
 #include "conversation/model_providers.hpp"
+#include "conversation/session_control.hpp"
+#include "hub/catch_up_gate.hpp"
 #include "hub/hub.hpp"
 #include "store/storage_executor.hpp"
 
@@ -29,6 +33,11 @@ struct ChatDependencies {
 
 /// One chat session (`/ws/chat/{session_id}`): at most one generation at a
 /// time, streamed to the session's room and persisted however it ends.
+///
+/// Across nodes (SessionControl): the generation runs on the node that got
+/// the `chat`; every node with a participant hears when it starts and ends,
+/// and forwards its participants' `cancel` and interrupting `chat` to it. An
+/// interrupting `chat` starts here once the other node's generation ended.
 ///
 /// Thread-safety: the public functions may be called from any thread; all
 /// state lives on the session's strand. Everything the room receives is
@@ -83,6 +92,20 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     ChatRequest request;
   };
 
+  /// A participant who joined while another node may be streaming: held
+  /// behind a gate until that node sent what it streamed so far.
+  struct WaitingCatchUp {
+    hub::ConnectionPtr connection;
+    std::shared_ptr<hub::CatchUpGate> gate;
+    std::unique_ptr<boost::asio::steady_timer> deadline;
+  };
+
+  /// A generation of this session that another node runs.
+  struct RemoteGeneration {
+    std::string message_id;
+    std::string chat_id;
+  };
+
   void start(PendingRequest pending);
   void on_prepared(std::uint64_t number, store::StoreResult<Preparation> result);
   void retrieve_knowledge();
@@ -99,6 +122,22 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void on_persisted(std::uint64_t number, std::string reason);
   void start_pending();
   void publish(hub::SharedText message);
+  /// Hears the other nodes' control messages (a no-op when already hearing).
+  void hear_other_nodes();
+  /// Stops hearing them once nothing here needs them: no generation here or
+  /// elsewhere, nothing pending, no participant on this node.
+  void stop_hearing_if_idle();
+  void on_control(SessionControl::Message message);
+  /// Asks the other node to stop its generation so that `pending_` can start.
+  void interrupt_remote();
+  /// Joins `connection` through a gate and asks the other nodes for what
+  /// they are streaming in this session.
+  void join_with_catch_up(hub::ConnectionPtr connection);
+  void ask_for_catch_up(const std::string& request_id);
+  /// Answers another node's catch_up when this node streams.
+  void answer_catch_up(const std::string& request_id);
+  /// Sends what `snapshot` holds (none: nothing streams) and opens the gate.
+  void finish_catch_up(const std::string& request_id, const SessionControl::Message* snapshot);
   void reply_error(const hub::ConnectionPtr& to, std::string_view code, std::string_view message);
   bool is_current(std::uint64_t number) const { return active_ && active_->number == number; }
 
@@ -109,6 +148,12 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   std::optional<Generation> active_;
   std::optional<PendingRequest> pending_;
   std::uint64_t generations_started_ = 0;
+  SessionControl control_;
+  std::optional<RemoteGeneration> remote_;
+  /// How long an interrupted remote generation may take to end before its
+  /// node is taken as gone and the pending request starts here.
+  boost::asio::steady_timer remote_end_timer_;
+  std::unordered_map<std::string, WaitingCatchUp> catch_ups_;  // by request id
 };
 
 }  // namespace nadoo::conversation

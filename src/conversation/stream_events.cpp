@@ -1,5 +1,6 @@
 #include "conversation/stream_events.hpp"
 
+#include <boost/json/parse.hpp>
 #include <cmath>
 
 #include "protocol/server_message.hpp"
@@ -17,6 +18,24 @@ hub::SharedText text_delta_event(std::string_view text, std::size_t index, const
 
 hub::SharedText sources_event(const boost::json::array& sources, const std::string& message_id) {
   return protocol::server_message("sources", {{"sources", sources}, {"message_id", message_id}});
+}
+
+bool was_caught_up(std::string_view payload, const std::string& message_id, std::size_t deltas_sent,
+                   bool sources_sent) {
+  boost::system::error_code error;
+  const auto parsed = boost::json::parse(payload, error);
+  const auto* event = parsed.if_object();
+  if (error || !event) return false;
+  const auto* id = event->if_contains("message_id");
+  const auto* type = event->if_contains("type");
+  if (!id || !type || !id->is_string() || id->get_string() != message_id || !type->is_string()) return false;
+  const auto& kind = type->get_string();
+  if (kind == "response_start") return true;
+  if (kind == "sources") return sources_sent;
+  if (kind != "text-delta") return false;
+  const auto* index = event->if_contains("index");
+  return index && index->is_int64() && index->get_int64() >= 0 &&
+         static_cast<std::size_t>(index->get_int64()) < deltas_sent;
 }
 
 hub::SharedText response_end_event(const ResponseEnd& end) {

@@ -13,6 +13,11 @@ namespace nadoo::conversation {
 hub::SharedText response_start_event(const std::string& message_id, const std::string& chat_id);
 hub::SharedText text_delta_event(std::string_view text, std::size_t index, const std::string& message_id);
 hub::SharedText sources_event(const boost::json::array& sources, const std::string& message_id);
+/// Whether a stream event of the room is one that a catch-up already sent:
+/// response_start, one of the first `deltas_sent` deltas or, when
+/// `sources_sent`, the sources, of generation `message_id`.
+bool was_caught_up(std::string_view payload, const std::string& message_id, std::size_t deltas_sent,
+                   bool sources_sent);
 
 struct ResponseEnd {
   std::string message_id;

@@ -61,6 +61,8 @@ void Hub::add_member(const ConnectionPtr& connection, const RoomId& room) {
 
 void Hub::listen(const ConnectionPtr& listener, const RoomId& room) { add_to_room(listener, room); }
 
+void Hub::stop_listening(ConnectionId listener, const RoomId& room) { leave_room(listener, room); }
+
 void Hub::add_to_room(const ConnectionPtr& member, const RoomId& room) {
   auto& shard = shard_of(room);
   std::lock_guard shard_lock(shard.mutex);
@@ -121,6 +123,13 @@ void Hub::deliver(const RoomMessage& message) const {
   for (const auto& member : *members) {
     if (member->id() != message.excluded_connection) member->send_room_message(message.payload);
   }
+}
+
+std::size_t Hub::local_members(const RoomId& room) const {
+  auto& shard = shard_of(room);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.rooms.find(room);
+  return found == shard.rooms.end() ? 0 : found->second.members.size();
 }
 
 std::size_t Hub::user_connections_in_room(const RoomId& room, const std::string& user_id) const {

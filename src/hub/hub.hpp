@@ -63,13 +63,16 @@ class Hub {
   /// on any node (Broker::when_subscribed): read a room's history there.
   void join(const ConnectionPtr& connection, const RoomId& room, Broker::Subscribed subscribed = {});
   void leave(ConnectionId id, const RoomId& room);
-  /// Makes `listener` a member of `room` for the hub's lifetime; it is not a
-  /// connection (no stats, never removed).
+  /// Makes `listener` a member of `room` until stop_listening; it is not a
+  /// connection (no stats).
   void listen(const ConnectionPtr& listener, const RoomId& room);
+  void stop_listening(ConnectionId listener, const RoomId& room);
 
   /// Sends `payload` to every member of `room` on every node, but `excluded`.
   void publish(const RoomId& room, SharedText payload, ConnectionId excluded = 0);
 
+  /// Number of this node's members of `room` (listeners included).
+  std::size_t local_members(const RoomId& room) const;
   /// Number of this node's connections of `user_id` in `room`.
   std::size_t user_connections_in_room(const RoomId& room, const std::string& user_id) const;
 
@@ -109,7 +112,8 @@ class Hub {
   /// when `member` is a registered connection.
   void add_to_room(const ConnectionPtr& member, const RoomId& room);
   void deliver(const RoomMessage& message) const;
-  /// Takes `id` out of `room`; the caller holds the registry lock.
+  /// Takes `id` out of `room`; the caller holds the registry lock when `id`
+  /// is a registered connection.
   void leave_room(ConnectionId id, const RoomId& room);
 
   Broker& broker_;

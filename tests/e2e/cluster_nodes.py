@@ -14,9 +14,10 @@ READY_TIMEOUT_SECONDS = 15
 
 
 class NodeCluster:
-    def __init__(self, folder, node_names=("a", "b"), node_arguments=()):
+    def __init__(self, folder, node_names=("a", "b"), node_arguments=(), env=None):
         self.folder = folder
         self.node_arguments = list(node_arguments)
+        self.env = env
         self.postgres = Cluster(folder)
         self.redis = Redis(folder)
         self.nodes = []
@@ -34,7 +35,7 @@ class NodeCluster:
                      "--builtin-token-interval-ms", "5", *self.node_arguments]
         if seed:
             arguments += ["--seed-file", REPO_DEMO_SEED]
-        return Server(*arguments, tmp_path=self.folder / name)
+        return Server(*arguments, env=self.env, tmp_path=self.folder / name)
 
     def stop(self):
         for node in self.nodes:

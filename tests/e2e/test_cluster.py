@@ -17,8 +17,9 @@ DEMO_APP = "app-uuid-123"
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    instance = NodeCluster(tmp_path_factory.mktemp("cluster"))
+def cluster(tmp_path_factory, fake_openai):
+    instance = NodeCluster(tmp_path_factory.mktemp("cluster"),
+                           env={"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-real"})
     yield instance
     instance.stop()
 
@@ -116,8 +117,8 @@ def test_a_chat_answer_streams_to_a_participant_on_the_other_node(cluster):
         asked = await asyncio.wait_for(receive_until(asker, ends_response), 30)
         watched = await asyncio.wait_for(receive_until(watcher, ends_response), 30)
         assert [m["type"] for m in watched] == [m["type"] for m in asked]
-        assert "".join(m["content"] for m in watched if m["type"] == "text_delta") == \
-            "".join(m["content"] for m in asked if m["type"] == "text_delta")
+        streamed = "".join(m["text"] for m in watched if m["type"] == "text-delta")
+        assert streamed and streamed == watched[-1]["full_response"] == asked[-1]["full_response"]
         assert watched[-1]["finish_reason"] == "stop"
         for ws in (asker, watcher, second_tab):
             await ws.close()
@@ -197,5 +198,107 @@ def test_stats_on_either_node_are_the_clusters(cluster):
         gone = ({"stats-one": None, "stats-two": None}, {"stats-amy": None, "stats-bob": None})
         for node in (a, b):
             await asyncio.to_thread(await_stats, node, lambda d: ours(d) == gone)
+
+    run(scenario())
+
+
+def openai_application(node, app_id, model):
+    body = {"name": app_id, "provider": "openai", "model": model, "system_prompt": "Be brief."}
+    status, reply = http_call(node, "PUT", f"/api/v1/applications/{app_id}", body)
+    assert status == 200, reply
+    return app_id
+
+
+def chat_message(application_id, content="Hello there"):
+    return json.dumps({"type": "chat", "content": content, "application_id": application_id})
+
+
+async def chat_socket(node, session, user="cluster-chat"):
+    ws = await websockets.connect(node.ws_url(f"/ws/chat/{session}?token={make_token(user)}"))
+    assert (await receive_json(ws))["type"] == "connected"
+    return ws
+
+
+async def participants_on_both_nodes(cluster, session):
+    """A chat socket of `session` on each node, once Redis carries the room to both."""
+    sockets = [await chat_socket(node, session) for node in cluster.nodes]
+    await asyncio.to_thread(cluster.redis.await_subscribers, f"nadoo:room:chat:{session}", 2)
+    return sockets
+
+
+def test_a_cancel_through_the_other_node_stops_the_generation_where_it_runs(cluster):
+    a, b = cluster.nodes
+    slow = openai_application(a, "app-cluster-slow", "slow:tokens=1000:interval_ms=30")
+
+    async def scenario():
+        asker, canceller = await participants_on_both_nodes(cluster, "cluster-cancel")
+        await asker.send(chat_message(slow))
+        start = (await receive_until(canceller, lambda m: m["type"] == "text-delta"))[0]
+        assert start["type"] == "response_start"
+        await canceller.send(json.dumps({"type": "cancel", "message_id": start["message_id"]}))
+        ends = [(await asyncio.wait_for(receive_until(ws, ends_response), 10))[-1] for ws in (asker, canceller)]
+        assert [(end["finish_reason"], end["message_id"]) for end in ends] == [("cancelled", start["message_id"])] * 2
+        for ws in (asker, canceller):
+            await ws.close()
+
+    run(scenario())
+
+
+def test_a_chat_through_the_other_node_interrupts_the_generation_and_streams_the_new_one(cluster):
+    a, b = cluster.nodes
+    slow = openai_application(a, "app-cluster-slow", "slow:tokens=1000:interval_ms=30")
+    quick = openai_application(a, "app-cluster-quick", "normal:tokens=3:interval_ms=1")
+
+    async def scenario():
+        first_asker, second_asker = await participants_on_both_nodes(cluster, "cluster-interrupt")
+        await first_asker.send(chat_message(slow))
+        await receive_until(second_asker, lambda m: m["type"] == "text-delta")
+        await second_asker.send(chat_message(quick, "second question"))
+        for ws in (first_asker, second_asker):
+            first = await asyncio.wait_for(receive_until(ws, ends_response), 10)
+            second = await asyncio.wait_for(receive_until(ws, ends_response), 10)
+            assert first[-1]["finish_reason"] == "interrupted"
+            assert second[0]["type"] == "response_start" and second[0]["message_id"] != first[-1]["message_id"]
+            assert second[-1]["finish_reason"] == "stop" and second[-1]["full_response"] == "tok0 tok1 tok2 "
+        for ws in (first_asker, second_asker):
+            await ws.close()
+
+    run(scenario())
+
+
+def test_a_cancel_with_nothing_streaming_on_any_node_is_still_an_error(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        ws = await chat_socket(b, "cluster-idle")
+        await ws.send('{"type":"cancel"}')
+        error = await receive_json(ws)
+        assert (error["type"], error["code"]) == ("error", "not_found")
+        await ws.close()
+
+    run(scenario())
+
+
+def test_a_client_joining_through_the_other_node_mid_answer_gets_every_delta_once(cluster):
+    a, b = cluster.nodes
+    slow = openai_application(a, "app-cluster-slow", "slow:tokens=1000:interval_ms=30")
+
+    async def scenario():
+        asker = await chat_socket(a, "cluster-catch-up")
+        await asker.send(chat_message(slow))
+        before = await receive_until(asker, lambda m: m["type"] == "text-delta" and m["index"] == 4)
+        late = await chat_socket(b, "cluster-catch-up")
+        start = await receive_json(late)
+        assert (start["type"], start["message_id"]) == ("response_start", before[0]["message_id"])
+        deltas = await receive_until(late, lambda m: m["type"] == "text-delta" and m["index"] >= 8)
+        await asker.send(json.dumps({"type": "cancel"}))
+        rest = await asyncio.wait_for(receive_until(late, ends_response), 10)
+        streamed = [m for m in deltas + rest if m["type"] == "text-delta"]
+        assert [m["index"] for m in streamed] == list(range(len(streamed)))
+        end = rest[-1]
+        assert end["finish_reason"] == "cancelled"
+        assert "".join(m["text"] for m in streamed) == end["full_response"]
+        for ws in (asker, late):
+            await ws.close()
 
     run(scenario())

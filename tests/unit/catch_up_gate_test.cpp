@@ -1,4 +1,4 @@
-#include "endpoints/catch_up_gate.hpp"
+#include "hub/catch_up_gate.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <optional>
 #include <thread>
 
-namespace nadoo::endpoints {
+namespace nadoo::hub {
 namespace {
 
 /// Stands for the transport's connection: records what reaches the client.
@@ -96,4 +96,4 @@ TEST(CatchUpGate, keeps_the_order_of_live_messages_sent_while_it_opens) {
 }
 
 }  // namespace
-}  // namespace nadoo::endpoints
+}  // namespace nadoo::hub

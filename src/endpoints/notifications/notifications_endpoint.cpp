@@ -21,7 +21,7 @@ void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection,
   hub_.add(connection, {user_id, {}});
   // In the room before the backlog is read: a notification stored after the
   // read is held by the gate, one stored before it is in the backlog.
-  auto gate = std::make_shared<CatchUpGate>(connection, held_bytes_limit_);
+  auto gate = std::make_shared<hub::CatchUpGate>(connection, held_bytes_limit_);
   connection->send(server_message("connected", {{"user_id", user_id}}));
   // The client is heard once the backlog is out: an ack's answer or a pong
   // never comes between `connected` and the backlog. The read waits for the
@@ -38,7 +38,7 @@ void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection,
             });
 }
 
-bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
+bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, hub::CatchUpGate& gate,
                                          const store::StoreResult<store::NotificationPage>& backlog) {
   if (!backlog.ok()) {
     close_for_storage_failure(connection);

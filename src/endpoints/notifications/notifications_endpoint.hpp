@@ -1,8 +1,8 @@
 #pragma once
 
 #include "endpoints/admission_policy.hpp"
-#include "endpoints/catch_up_gate.hpp"
 #include "endpoints/json_endpoint.hpp"
+#include "hub/catch_up_gate.hpp"
 #include "hub/hub.hpp"
 #include "notifications/notification_service.hpp"
 
@@ -15,7 +15,7 @@ namespace nadoo::endpoints {
 class NotificationsEndpoint final : public JsonEndpoint {
  public:
   /// `held_bytes_limit`: live messages a connection may have waiting while
-  /// its backlog is read (CatchUpGate).
+  /// its backlog is read (hub::CatchUpGate).
   NotificationsEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, const AdmissionPolicy& policy,
                         notifications::NotificationService& service, notifications::BacklogLimits backlog,
                         std::size_t held_bytes_limit)
@@ -36,7 +36,7 @@ class NotificationsEndpoint final : public JsonEndpoint {
 
  private:
   /// False when storage failed and the connection is closing.
-  bool send_backlog(const hub::ConnectionPtr& connection, CatchUpGate& gate,
+  bool send_backlog(const hub::ConnectionPtr& connection, hub::CatchUpGate& gate,
                     const store::StoreResult<store::NotificationPage>& backlog);
   void on_ack(const hub::ConnectionPtr& connection, const boost::json::object& message);
 

@@ -1,6 +1,6 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 
-#include "endpoints/catch_up_gate.hpp"
+#include "hub/catch_up_gate.hpp"
 #include "protocol/plugin_debug_messages.hpp"
 #include "protocol/server_message.hpp"
 
@@ -44,7 +44,7 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMes
   // has gone out. One stored before the read is in the history; its publish
   // came before the read's result (read_after_published), so if it reached
   // the gate it is held, and dropped there by its sequence.
-  auto gate = std::make_shared<CatchUpGate>(connection, limits_.catch_up_limit_bytes);
+  auto gate = std::make_shared<hub::CatchUpGate>(connection, limits_.catch_up_limit_bytes);
   hub_.join(gate, hub::execution_room(execution_id),
             [this, connection, gate, first_message_sent = std::move(first_message_sent)]() mutable {
               read_history(connection, gate, std::move(first_message_sent));
@@ -52,7 +52,7 @@ void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMes
 }
 
 void PluginDebugEndpoint::read_history(const hub::ConnectionPtr& connection,
-                                       const std::shared_ptr<CatchUpGate>& gate,
+                                       const std::shared_ptr<hub::CatchUpGate>& gate,
                                        FirstMessageSent first_message_sent) {
   const auto& execution_id = connection->resource_id();
   using Found = std::optional<ConsoleSnapshot>;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "endpoints/catch_up_gate.hpp"
 #include "endpoints/json_endpoint.hpp"
+#include "hub/catch_up_gate.hpp"
 #include "hub/hub.hpp"
 #include "plugin_debug/debug_event_ingest.hpp"
 
@@ -35,7 +35,7 @@ class PluginDebugEndpoint final : public JsonEndpoint {
 
  private:
   /// Sends the execution and its history, then opens the gate.
-  void read_history(const hub::ConnectionPtr& connection, const std::shared_ptr<CatchUpGate>& gate,
+  void read_history(const hub::ConnectionPtr& connection, const std::shared_ptr<hub::CatchUpGate>& gate,
                     FirstMessageSent first_message_sent);
 
   hub::Hub& hub_;

@@ -8,7 +8,7 @@
 
 #include "hub/connection.hpp"
 
-namespace nadoo::endpoints {
+namespace nadoo::hub {
 
 /// Stands in a room for a connection whose history is still being read from
 /// storage, so that the client gets its history first and then the live
@@ -17,26 +17,26 @@ namespace nadoo::endpoints {
 /// back until the history has been sent.
 ///
 /// Thread-safety: every member function may be called from any thread.
-class CatchUpGate final : public hub::Connection {
+class CatchUpGate final : public Connection {
  public:
   /// Whether a held live message is not already part of the history sent.
   using IsNew = std::function<bool(const std::string& payload)>;
 
   /// Holds at most `held_bytes_limit` bytes of live messages; past it the
   /// client is closed with 1013, as a slow consumer would be.
-  CatchUpGate(hub::ConnectionPtr connection, std::size_t held_bytes_limit)
+  CatchUpGate(ConnectionPtr connection, std::size_t held_bytes_limit)
       : connection_(std::move(connection)), held_bytes_limit_(held_bytes_limit) {}
 
-  hub::ConnectionId id() const override { return connection_->id(); }
+  ConnectionId id() const override { return connection_->id(); }
   const std::string& user_id() const override { return connection_->user_id(); }
   const std::string& resource_id() const override { return connection_->resource_id(); }
-  void send(hub::SharedText message, hub::MessageKind kind) override;
-  void close(hub::CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
-  void close_after(hub::SharedText last_message, hub::CloseCode code, std::string_view reason) override {
+  void send(SharedText message, MessageKind kind) override;
+  void close(CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
+  void close_after(SharedText last_message, CloseCode code, std::string_view reason) override {
     connection_->close_after(std::move(last_message), code, reason);
   }
-  hub::EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
-  void set_endpoint_state(std::unique_ptr<hub::EndpointState> state) override {
+  EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
+  void set_endpoint_state(std::unique_ptr<EndpointState> state) override {
     connection_->set_endpoint_state(std::move(state));
   }
 
@@ -46,11 +46,11 @@ class CatchUpGate final : public hub::Connection {
 
  private:
   struct Held {
-    hub::SharedText message;
-    hub::MessageKind kind;
+    SharedText message;
+    MessageKind kind;
   };
 
-  const hub::ConnectionPtr connection_;
+  const ConnectionPtr connection_;
   const std::size_t held_bytes_limit_;
   std::atomic<bool> open_{false};
   std::mutex mutex_;
@@ -59,4 +59,4 @@ class CatchUpGate final : public hub::Connection {
   bool overflowed_ = false;
 };
 
-}  // namespace nadoo::endpoints
+}  // namespace nadoo::hub

@@ -1,8 +1,8 @@
-#include "endpoints/catch_up_gate.hpp"
+#include "hub/catch_up_gate.hpp"
 
-namespace nadoo::endpoints {
+namespace nadoo::hub {
 
-void CatchUpGate::send(hub::SharedText message, hub::MessageKind kind) {
+void CatchUpGate::send(SharedText message, MessageKind kind) {
   if (open_.load(std::memory_order_acquire)) return connection_->send(std::move(message), kind);
   std::lock_guard lock(mutex_);
   // Re-checked under the lock: open() may have flushed meanwhile, and a
@@ -13,7 +13,7 @@ void CatchUpGate::send(hub::SharedText message, hub::MessageKind kind) {
   if (held_bytes_ > held_bytes_limit_) {
     overflowed_ = true;
     held_.clear();
-    connection_->close(hub::CloseCode::try_again_later, "Too slow to catch up");
+    connection_->close(CloseCode::try_again_later, "Too slow to catch up");
     return;
   }
   held_.push_back(Held{std::move(message), kind});
@@ -29,4 +29,4 @@ void CatchUpGate::open(const IsNew& is_new) {
   open_.store(true, std::memory_order_release);
 }
 
-}  // namespace nadoo::endpoints
+}  // namespace nadoo::hub
