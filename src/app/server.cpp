@@ -158,6 +158,8 @@ int run_server(const config::ServerConfig& config) {
                                                  notification_config.backlog,
                                                  config.outbound_queue_limit_bytes);
   endpoints::WorkspacePresence workspace_presence;
+  endpoints::PresenceExchange presence_exchange(io_context.get_executor(), hub, *broker, workspace_presence,
+                                                node_id, std::chrono::seconds(config.node_ttl_seconds));
   endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
   // A shared database has other writers, whose membership changes this
   // node's cache would not see until the broker carries them (issue 12): on
@@ -167,7 +169,7 @@ int run_server(const config::ServerConfig& config) {
   endpoints::WorkspaceMemberships workspace_memberships(storage, io_context.get_executor(),
                                                         membership_cache_entries);
   endpoints::WorkspaceEndpoint workspaces(
-      {hub, metrics, admission, workspace_memberships, workspace_presence},
+      {hub, metrics, admission, workspace_memberships, workspace_presence, presence_exchange},
       {config.workspace_rate_limit_events_per_second,
        static_cast<double>(config.workspace_rate_limit_burst_events),
        config.workspace_rate_limit_refusals_before_close});
@@ -231,6 +233,7 @@ int run_server(const config::ServerConfig& config) {
     execution_purge.stop();
     storage_probe.stop();
     cluster_stats.stop();
+    presence_exchange.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
@@ -239,7 +242,10 @@ int run_server(const config::ServerConfig& config) {
   });
 
   broker->start();
-  if (config.broker != "memory") cluster_stats.start();
+  if (config.broker != "memory") {
+    cluster_stats.start();
+    presence_exchange.start();
+  }
   listener->start();
   keep_alive.start();
   notification_purge.start();

@@ -104,6 +104,10 @@ void Hub::publish(const RoomId& room, SharedText payload, ConnectionId excluded)
   broker_.publish(RoomMessage{room, std::move(payload), excluded});
 }
 
+void Hub::publish_local(const RoomId& room, SharedText payload, ConnectionId excluded) const {
+  deliver(RoomMessage{room, std::move(payload), excluded});
+}
+
 void Hub::deliver(const RoomMessage& message) const {
   Members members;
   {

@@ -70,6 +70,9 @@ class Hub {
 
   /// Sends `payload` to every member of `room` on every node, but `excluded`.
   void publish(const RoomId& room, SharedText payload, ConnectionId excluded = 0);
+  /// Sends `payload` to this node's members of `room` only, but `excluded`:
+  /// what each node works out for itself (e.g. presence, from its own view).
+  void publish_local(const RoomId& room, SharedText payload, ConnectionId excluded = 0) const;
 
   /// Number of this node's members of `room` (listeners included).
   std::size_t local_members(const RoomId& room) const;

@@ -83,3 +83,11 @@ def publish_notification(node, user, title):
                               {"user_id": user, "title": title, "body": "from one node", "action_url": "/n"})
     assert status == 202, reply
     return reply["data"]["id"]
+
+
+async def workspace_socket(node, workspace, user):
+    """A workspace socket of `user` on `node` → (socket, its `connected`)."""
+    ws = await websockets.connect(node.ws_url(f"/ws/workspaces/{workspace}?token={make_token(user)}"))
+    connected = await receive_json(ws)
+    assert connected["type"] == "connected", connected
+    return ws, connected

@@ -8,10 +8,9 @@ import pytest
 import websockets
 
 from cluster_nodes import (NodeCluster, await_stats, notification_tab, publish_notification, readiness,
-                           receive_json)
-from nadoo_server import (closing, create_plugin_execution, ends_response, http_call, make_token, metric,
-                          receive_until,
-                          run)
+                           receive_json, workspace_socket)
+from nadoo_server import (add_workspace_member, closing, create_plugin_execution, ends_response, http_call,
+                          make_token, metric, receive_until, run)
 
 DEMO_APP = "app-uuid-123"
 
@@ -143,19 +142,13 @@ def test_each_node_counts_what_it_carried_for_the_other(cluster):
     assert metric(a, "nadoo_broker_messages_dropped_total") == 0
 
 
-async def workspace_socket(node, workspace, user):
-    ws = await websockets.connect(node.ws_url(f"/ws/workspaces/{workspace}?token={make_token(user)}"))
-    assert (await receive_json(ws))["type"] == "connected"
-    return ws
-
-
 def test_a_member_removed_through_one_node_is_closed_on_every_node_and_readmitted_at_once(cluster):
     a, b = cluster.nodes
     status, reply = http_call(a, "PUT", "/api/v1/workspaces/ws-cluster/members/cluster-dan")
     assert status == 201, reply
 
     async def scenario():
-        tabs = [await workspace_socket(node, "ws-cluster", "cluster-dan") for node in (a, b)]
+        tabs = [(await workspace_socket(node, "ws-cluster", "cluster-dan"))[0] for node in (a, b)]
         await asyncio.to_thread(cluster.redis.await_subscribers, "nadoo:room:workspace:ws-cluster", 2)
         status, reply = await asyncio.to_thread(http_call, a, "DELETE", "/api/v1/workspaces/ws-cluster/members/cluster-dan")
         assert status == 200, reply
@@ -167,7 +160,7 @@ def test_a_member_removed_through_one_node_is_closed_on_every_node_and_readmitte
         # Added again through node b: node a admits at once.
         status, reply = await asyncio.to_thread(http_call, b, "PUT", "/api/v1/workspaces/ws-cluster/members/cluster-dan")
         assert status == 201, reply
-        back = await workspace_socket(a, "ws-cluster", "cluster-dan")
+        back, _ = await workspace_socket(a, "ws-cluster", "cluster-dan")
         await back.close()
 
     run(scenario())
@@ -300,5 +293,37 @@ def test_a_client_joining_through_the_other_node_mid_answer_gets_every_delta_onc
         assert "".join(m["text"] for m in streamed) == end["full_response"]
         for ws in (asker, late):
             await ws.close()
+
+    run(scenario())
+
+
+async def nothing_more_before_pong(ws):
+    """Proves nothing is queued for `ws`: a ping's pong is the next message."""
+    await ws.send('{"type":"ping"}')
+    assert (await receive_json(ws))["type"] == "pong"
+
+
+def test_presence_spans_nodes_once_per_user_whatever_their_tabs(cluster):
+    a, b = cluster.nodes
+    for user in ("pres-xia", "pres-yan"):
+        add_workspace_member(a, "ws-presence", user)
+
+    async def scenario():
+        xia, _ = await workspace_socket(a, "ws-presence", "pres-xia")
+        # Node b hears of xia through Redis; its stats show her once it does.
+        await asyncio.to_thread(await_stats, b, lambda d: d["details"]["users"].get("pres-xia") == 1)
+        yan_on_b, connected = await workspace_socket(b, "ws-presence", "pres-yan")
+        assert set(connected["members_online"]) == {"pres-xia", "pres-yan"}
+        joined = await receive_json(xia)
+        assert (joined["type"], joined["user_id"]) == ("user_joined", "pres-yan")
+        yan_on_a, _ = await workspace_socket(a, "ws-presence", "pres-yan")
+        await nothing_more_before_pong(xia)  # a second tab, on another node: no second user_joined
+        await yan_on_b.close()
+        await nothing_more_before_pong(xia)  # a tab is left on node a: not gone
+        await yan_on_a.close()
+        left = await receive_json(xia)
+        assert (left["type"], left["user_id"]) == ("user_left", "pres-yan")
+        await nothing_more_before_pong(xia)
+        await xia.close()
 
     run(scenario())

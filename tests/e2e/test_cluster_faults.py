@@ -9,11 +9,10 @@ import socket
 import time
 
 import pytest
-import websockets
 
 from cluster_nodes import (NodeCluster, await_ready, await_stats, notification_tab, publish_notification,
-                           readiness, receive_json)
-from nadoo_server import Server, http_call, make_token, metric, run, stop_and_check
+                           readiness, receive_json, workspace_socket)
+from nadoo_server import Server, add_workspace_member, http_call, metric, run, stop_and_check
 
 
 @pytest.fixture
@@ -103,20 +102,29 @@ def test_a_node_whose_redis_is_unreachable_at_start_serves_alone_and_says_503(tm
         stop_and_check(node)
 
 
-def test_a_killed_node_leaves_the_stats_within_its_ttl(tmp_path):
+def test_a_killed_nodes_users_leave_the_stats_and_the_workspace_within_its_ttl(tmp_path):
     cluster = NodeCluster(tmp_path, node_arguments=["--node-ttl-seconds", "2"])
     try:
         a, b = cluster.nodes
+        for user in ("doomed-dee", "survivor-sam"):
+            add_workspace_member(a, "ws-doomed", user)
 
         async def scenario():
-            ws = await websockets.connect(b.ws_url(f"/ws/chat/doomed?token={make_token('doomed-dee')}"))
-            assert (await receive_json(ws))["type"] == "connected"
+            survivor, _ = await workspace_socket(a, "ws-doomed", "survivor-sam")
+            doomed, _ = await workspace_socket(b, "ws-doomed", "doomed-dee")
+            joined = await receive_json(survivor)
+            assert (joined["type"], joined["user_id"]) == ("user_joined", "doomed-dee")
             await asyncio.to_thread(await_stats, a, lambda d: d["details"]["users"].get("doomed-dee") == 1)
             killed = time.monotonic()
             b.process.kill()
             b.process.wait(timeout=10)
+            left = await receive_json(survivor, timeout=15)
+            assert (left["type"], left["user_id"]) == ("user_left", "doomed-dee")
+            print(f"user_left on node a {time.monotonic() - killed:.2f} s after node b's SIGKILL")
             await asyncio.to_thread(await_stats, a, lambda d: "doomed-dee" not in d["details"]["users"])
             print(f"node b left node a's stats {time.monotonic() - killed:.2f} s after SIGKILL")
+            await survivor.close()
+            await doomed.close()
 
         run(scenario())
     finally:

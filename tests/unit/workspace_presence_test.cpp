@@ -43,7 +43,8 @@ WorkspacePresence::Arrival arrive(WorkspacePresence& presence, const hub::Connec
 
 bool depart(WorkspacePresence& presence, const hub::ConnectionPtr& connection) {
   bool last = false;
-  presence.depart(*connection, [&](bool last_connection) { last = last_connection; });
+  presence.depart(*connection,
+                  [&](const WorkspacePresence::Departure& departure) { last = departure.last_connection; });
   return last;
 }
 
@@ -90,7 +91,7 @@ TEST(WorkspacePresence, a_connection_that_never_arrived_departs_without_an_actio
   WorkspacePresence presence;
   arrive(presence, connection("ws-1", "alice"));
   bool called = false;
-  presence.depart(*connection("ws-1", "alice"), [&](bool) { called = true; });
+  presence.depart(*connection("ws-1", "alice"), [&](const WorkspacePresence::Departure&) { called = true; });
   EXPECT_FALSE(called);
   EXPECT_EQ(presence.online_users("ws-1"), std::vector<std::string>{"alice"});
 }
@@ -135,8 +136,8 @@ TEST(WorkspacePresence, two_tabs_on_two_threads_announce_joined_and_left_alterna
       presence.arrive(tab, [&](const WorkspacePresence::Arrival& arrival) {
         if (arrival.first_connection) announcements.push_back("user_joined");
       });
-      presence.depart(*tab, [&](bool last_connection) {
-        if (last_connection) announcements.push_back("user_left");
+      presence.depart(*tab, [&](const WorkspacePresence::Departure& departure) {
+        if (departure.last_connection) announcements.push_back("user_left");
       });
     }
   };
@@ -150,6 +151,38 @@ TEST(WorkspacePresence, two_tabs_on_two_threads_announce_joined_and_left_alterna
   for (std::size_t i = 0; i < announcements.size(); ++i) {
     ASSERT_EQ(announcements[i], i % 2 == 0 ? "user_joined" : "user_left") << "at " << i;
   }
+  EXPECT_TRUE(presence.online_users("ws-1").empty());
+}
+
+TEST(WorkspacePresence, a_user_on_another_node_is_online_here_and_announced_once_across_nodes) {
+  WorkspacePresence presence;
+  std::vector<bool> announced;
+  const auto announce = [&](bool online) { announced.push_back(online); };
+  presence.remote_change("ws-1", "dana", "node-b", true, announce);
+  presence.remote_change("ws-1", "dana", "node-c", true, announce);  // a second node: nothing new
+  EXPECT_EQ(announced, std::vector<bool>{true});
+  const auto arrival = arrive(presence, connection("ws-1", "dana"));
+  EXPECT_FALSE(arrival.first_connection);   // already online elsewhere: not announced again
+  EXPECT_TRUE(arrival.first_on_this_node);  // but the other nodes are told
+  EXPECT_EQ(arrival.online_users, std::vector<std::string>{"dana"});
+  presence.remote_change("ws-1", "dana", "node-b", false, announce);
+  presence.remote_change("ws-1", "dana", "node-c", false, announce);
+  EXPECT_EQ(announced, std::vector<bool>{true});  // still here on this node
+  EXPECT_EQ(presence.local_users(), (std::map<std::string, std::vector<std::string>>{{"ws-1", {"dana"}}}));
+}
+
+TEST(WorkspacePresence, the_last_tab_here_leaves_only_when_no_other_node_has_one) {
+  WorkspacePresence presence;
+  const auto tab = connection("ws-1", "eli");
+  arrive(presence, tab);
+  presence.remote_change("ws-1", "eli", "node-b", true, [](bool) { FAIL() << "already online here"; });
+  WorkspacePresence::Departure departure;
+  presence.depart(*tab, [&](const WorkspacePresence::Departure& seen) { departure = seen; });
+  EXPECT_TRUE(departure.last_on_this_node);
+  EXPECT_FALSE(departure.last_connection);
+  std::vector<bool> announced;
+  presence.remote_change("ws-1", "eli", "node-b", false, [&](bool online) { announced.push_back(online); });
+  EXPECT_EQ(announced, std::vector<bool>{false});
   EXPECT_TRUE(presence.online_users("ws-1").empty());
 }
 

@@ -54,9 +54,12 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessa
     // before is in `members_online`, whoever announces after finds this
     // connection in the room; nobody is both or neither.
     hub.join(connection, room);
+    // Each node announces to its own connections (PresenceExchange).
     if (locked_arrival.first_connection) {
-      hub.publish(room, presence_message("user_joined", workspace_id, user_id), connection->id());
+      hub.publish_local(room, presence_message("user_joined", workspace_id, user_id), connection->id());
     }
+    if (locked_arrival.first_on_this_node)
+      dependencies_.presence_exchange.local_change(workspace_id, user_id, true);
     arrival = locked_arrival;
   });
   // Still first: what others publish to the room reaches this connection
@@ -79,11 +82,14 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessa
 void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) {
   auto& hub = dependencies_.hub;
   hub.remove(connection->id());
-  dependencies_.presence.depart(*connection, [&](bool last_connection) {
-    if (!last_connection) return;
+  dependencies_.presence.depart(*connection, [&](const WorkspacePresence::Departure& departure) {
     const auto& workspace_id = connection->resource_id();
-    hub.publish(hub::workspace_room(workspace_id),
-                presence_message("user_left", workspace_id, connection->user_id()));
+    if (departure.last_connection) {
+      hub.publish_local(hub::workspace_room(workspace_id),
+                        presence_message("user_left", workspace_id, connection->user_id()));
+    }
+    if (departure.last_on_this_node)
+      dependencies_.presence_exchange.local_change(workspace_id, connection->user_id(), false);
   });
 }
 

@@ -7,6 +7,7 @@
 #include "endpoints/admission_policy.hpp"
 #include "endpoints/event_rate_limit.hpp"
 #include "endpoints/json_endpoint.hpp"
+#include "endpoints/workspaces/presence_exchange.hpp"
 #include "endpoints/workspaces/workspace_memberships.hpp"
 #include "endpoints/workspaces/workspace_presence.hpp"
 #include "hub/hub.hpp"
@@ -17,14 +18,15 @@ struct WorkspaceDependencies {
   hub::Hub& hub;
   hub::ServerMetrics& metrics;
   const AdmissionPolicy& policy;
-  WorkspaceMemberships& memberships;  // shared with the REST side (PUT/DELETE members)
-  WorkspacePresence& presence;        // shared with the REST side (WorkspaceEvents)
+  WorkspaceMemberships& memberships;    // shared with the REST side (PUT/DELETE members)
+  WorkspacePresence& presence;          // shared with the REST side (WorkspaceEvents)
+  PresenceExchange& presence_exchange;  // tells the other nodes
 };
 
 /// `/ws/workspaces/{workspace_id}`: the workspace's collaboration room;
 /// counted in the stats as session `workspace_<id>`. Only members join (a
 /// token is required, then membership is read, from the cache or storage). Presence is
-/// announced once per user (`user_joined`/`user_left`); the client events
+/// announced once per user, whatever their tabs on any nodes (`user_joined`/`user_left`); the client events
 /// `document_updated`, `application_changed` and `member_added` are checked,
 /// rate limited, stamped with the sender and relayed to every other connection
 /// of the workspace, the sender's other tabs included.

@@ -34,27 +34,40 @@ bool WorkspacePresence::removed_recently(const std::string& workspace_id, const 
   return recent_removal_keys_.contains(MemberKey{workspace_id, user_id});
 }
 
-void WorkspacePresence::arrive(const hub::ConnectionPtr& connection,
-                               const std::function<void(const Arrival&)>& while_locked) {
-  const auto& workspace_id = connection->resource_id();
-  const auto& user_id = connection->user_id();
+void WorkspacePresence::with_workspace(const std::string& workspace_id,
+                                       const std::function<void(Workspace&)>& with_locked) {
   for (;;) {
     const auto workspace = find_or_add_workspace(workspace_id);
     std::lock_guard lock(workspace->mutex);
     if (workspace->retired) continue;  // its last user left meanwhile: take the new one
-    auto& connections = workspace->connections_by_user[user_id];
-    connections.push_back(connection);
-    Arrival arrival;
-    arrival.first_connection = connections.size() == 1;
-    arrival.online_users = online_users_locked(*workspace);
-    // Read after the connection is in: a removal recorded later lists it.
-    arrival.removal_may_have_raced = removed_recently(workspace_id, user_id);
-    return while_locked(arrival);
+    return with_locked(*workspace);
   }
 }
 
+void WorkspacePresence::retire_if_empty(const std::string& workspace_id, Workspace& workspace) {
+  if (workspace.connections_by_user.empty() && workspace.nodes_by_user.empty())
+    retire(workspace_id, workspace);
+}
+
+void WorkspacePresence::arrive(const hub::ConnectionPtr& connection,
+                               const std::function<void(const Arrival&)>& while_locked) {
+  const auto& workspace_id = connection->resource_id();
+  const auto& user_id = connection->user_id();
+  with_workspace(workspace_id, [&](Workspace& workspace) {
+    auto& connections = workspace.connections_by_user[user_id];
+    connections.push_back(connection);
+    Arrival arrival;
+    arrival.first_on_this_node = connections.size() == 1;
+    arrival.first_connection = arrival.first_on_this_node && !workspace.nodes_by_user.contains(user_id);
+    arrival.online_users = online_users_locked(workspace);
+    // Read after the connection is in: a removal recorded later lists it.
+    arrival.removal_may_have_raced = removed_recently(workspace_id, user_id);
+    while_locked(arrival);
+  });
+}
+
 void WorkspacePresence::depart(const hub::Connection& connection,
-                               const std::function<void(bool last_connection)>& while_locked) {
+                               const std::function<void(const Departure&)>& while_locked) {
   const auto workspace = find_workspace(connection.resource_id());
   if (!workspace) return;
   std::lock_guard lock(workspace->mutex);
@@ -65,12 +78,50 @@ void WorkspacePresence::depart(const hub::Connection& connection,
   const auto erased = std::erase_if(
       connections, [&](const hub::ConnectionPtr& candidate) { return candidate->id() == connection.id(); });
   if (erased == 0) return;
-  const bool last_connection = connections.empty();
-  if (last_connection) users.erase(user);
-  while_locked(last_connection);
+  Departure departure;
+  departure.last_on_this_node = connections.empty();
+  departure.last_connection =
+      departure.last_on_this_node && !workspace->nodes_by_user.contains(connection.user_id());
+  if (departure.last_on_this_node) users.erase(user);
+  while_locked(departure);
   // Retired only after the announcement: an arrival waiting for this lock
   // then takes a new entry, and announces after this one.
-  if (users.empty()) retire(connection.resource_id(), *workspace);
+  retire_if_empty(connection.resource_id(), *workspace);
+}
+
+void WorkspacePresence::remote_change(const std::string& workspace_id, const std::string& user_id,
+                                      const std::string& node, bool online,
+                                      const std::function<void(bool online)>& announce) {
+  with_workspace(workspace_id, [&](Workspace& workspace) {
+    const auto is_online = [&] {
+      return workspace.connections_by_user.contains(user_id) || workspace.nodes_by_user.contains(user_id);
+    };
+    const bool was_online = is_online();
+    if (online) {
+      workspace.nodes_by_user[user_id].insert(node);
+    } else if (const auto nodes = workspace.nodes_by_user.find(user_id);
+               nodes != workspace.nodes_by_user.end()) {
+      nodes->second.erase(node);
+      if (nodes->second.empty()) workspace.nodes_by_user.erase(nodes);
+    }
+    if (is_online() != was_online) announce(online);
+    retire_if_empty(workspace_id, workspace);
+  });
+}
+
+std::map<std::string, std::vector<std::string>> WorkspacePresence::local_users() const {
+  std::vector<std::pair<std::string, WorkspacePtr>> workspaces;
+  {
+    std::lock_guard lock(mutex_);
+    workspaces.assign(workspaces_.begin(), workspaces_.end());
+  }
+  std::map<std::string, std::vector<std::string>> users;
+  for (const auto& [workspace_id, workspace] : workspaces) {
+    std::lock_guard lock(workspace->mutex);
+    for (const auto& [user_id, connections] : workspace->connections_by_user)
+      users[workspace_id].push_back(user_id);
+  }
+  return users;
 }
 
 std::vector<hub::ConnectionPtr> WorkspacePresence::remove_member(const std::string& workspace_id,
@@ -103,10 +154,10 @@ std::vector<std::string> WorkspacePresence::online_users(const std::string& work
 }
 
 std::vector<std::string> WorkspacePresence::online_users_locked(const Workspace& workspace) {
-  std::vector<std::string> users;
-  users.reserve(workspace.connections_by_user.size());
-  for (const auto& [user_id, connections] : workspace.connections_by_user) users.push_back(user_id);
-  return users;
+  std::set<std::string> users;
+  for (const auto& [user_id, connections] : workspace.connections_by_user) users.insert(user_id);
+  for (const auto& [user_id, nodes] : workspace.nodes_by_user) users.insert(user_id);
+  return {users.begin(), users.end()};
 }
 
 }  // namespace nadoo::endpoints

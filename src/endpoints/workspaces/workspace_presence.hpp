@@ -14,9 +14,11 @@
 
 namespace nadoo::endpoints {
 
-/// Who is online in each workspace on this node: the connections of each
-/// user, so that a user with several tabs is announced once (when the first
-/// arrives) and leaves once (when the last goes).
+/// Who is online in each workspace: this node's connections of each user,
+/// and the other nodes where a user has one (PresenceExchange), so that a
+/// user with several tabs on any nodes is announced once (when the first
+/// arrives) and leaves once (when the last goes). Each node announces to its
+/// own connections what its view of the workspace says.
 ///
 /// Thread-safety: every member function may be called from any thread. The
 /// actions given to `arrive` and `depart` run under their workspace's lock,
@@ -29,8 +31,10 @@ namespace nadoo::endpoints {
 class WorkspacePresence {
  public:
   struct Arrival {
-    /// The user had no other connection to the workspace: announce them.
+    /// The user had no other connection to the workspace, on any node: announce them.
     bool first_connection = false;
+    /// The user had no other connection to the workspace on this node: tell the other nodes.
+    bool first_on_this_node = false;
     /// Users online in the workspace, the arriving one included, by id.
     std::vector<std::string> online_users;
     /// The user was removed from the workspace recently: the admission that
@@ -42,11 +46,24 @@ class WorkspacePresence {
   /// then runs `while_locked`.
   void arrive(const hub::ConnectionPtr& connection, const std::function<void(const Arrival&)>& while_locked);
 
-  /// Forgets `connection`, then runs `while_locked(last_connection)`, true
-  /// when the user has no other connection to the workspace left. Unknown
-  /// connections are ignored.
-  void depart(const hub::Connection& connection,
-              const std::function<void(bool last_connection)>& while_locked);
+  struct Departure {
+    /// The user has no connection to the workspace left, on any node: announce it.
+    bool last_connection = false;
+    /// The user has none left on this node: tell the other nodes.
+    bool last_on_this_node = false;
+  };
+
+  /// Forgets `connection`, then runs `while_locked`. Unknown connections are
+  /// ignored.
+  void depart(const hub::Connection& connection, const std::function<void(const Departure&)>& while_locked);
+
+  /// Whether `user_id` has a connection to the workspace on the other node
+  /// `node`; runs `announce(online)`, under the workspace's lock, when that
+  /// changes whether the user is online anywhere.
+  void remote_change(const std::string& workspace_id, const std::string& user_id, const std::string& node,
+                     bool online, const std::function<void(bool online)>& announce);
+  /// The users online on this node, by workspace (what the other nodes are told).
+  std::map<std::string, std::vector<std::string>> local_users() const;
 
   /// The user was removed from the workspace: returns their connections to
   /// close, and remembers the removal for admissions still in flight.
@@ -61,6 +78,8 @@ class WorkspacePresence {
   struct Workspace {
     std::mutex mutex;
     std::map<std::string, std::vector<hub::ConnectionPtr>> connections_by_user;
+    /// The other nodes where each user has a connection to the workspace.
+    std::map<std::string, std::set<std::string>> nodes_by_user;
     /// Emptied and taken out of the map: an arrival that found it before must
     /// look again.
     bool retired = false;
@@ -69,6 +88,10 @@ class WorkspacePresence {
 
   WorkspacePtr find_workspace(const std::string& workspace_id) const;
   WorkspacePtr find_or_add_workspace(const std::string& workspace_id);
+  /// Runs `with_locked` on the workspace's entry, made if missing, under its lock.
+  void with_workspace(const std::string& workspace_id, const std::function<void(Workspace&)>& with_locked);
+  /// Retires the workspace once nobody is in it on any node; under its lock.
+  void retire_if_empty(const std::string& workspace_id, Workspace& workspace);
   void retire(const std::string& workspace_id, Workspace& workspace);
   bool removed_recently(const std::string& workspace_id, const std::string& user_id) const;
   static std::vector<std::string> online_users_locked(const Workspace& workspace);
