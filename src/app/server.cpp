@@ -138,7 +138,7 @@ int run_server(const config::ServerConfig& config) {
   hub::ClusterStats cluster_stats(io_context.get_executor(), hub, *broker, node_id,
                                   std::chrono::seconds(config.node_ttl_seconds));
   conversation::ChatService chat_service(conversation::ChatDependencies{
-      io_context, hub, storage, {builtin.get(), openai.get()}, chat_settings(config)});
+      io_context, hub, cluster_stats, storage, {builtin.get(), openai.get()}, chat_settings(config)});
 
   const endpoints::AdmissionPolicy admission(verifier);
   endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token,

@@ -20,7 +20,8 @@ ChatSession::ChatSession(std::string session_id, ChatDependencies& dependencies)
       dependencies_(dependencies),
       strand_(net::make_strand(dependencies.io_context)),
       control_(dependencies.hub, session_id_),
-      remote_end_timer_(strand_) {}
+      remote_end_timer_(strand_),
+      remote_watch_timer_(strand_) {}
 
 void ChatSession::submit(hub::ConnectionPtr sender, ChatRequest request) {
   net::post(strand_, [self = shared_from_this(),
@@ -145,8 +146,11 @@ void ChatSession::on_prepared(std::uint64_t number, store::StoreResult<Preparati
   generation.phase = Phase::retrieving;
   publish(response_start_event(generation.message_id, generation.prepared->chat.id));
   hear_other_nodes();
-  control_.send(SessionControl::Message(SessionControl::Kind::started, generation.message_id,
-                                        generation.prepared->chat.id));
+  SessionControl::Message started(SessionControl::Kind::started, generation.message_id,
+                                  generation.prepared->chat.id);
+  started.node = dependencies_.cluster.node_id();
+  started.user_id = generation.request.user_id;
+  control_.send(started);
   if (generation.finish_requested) return finish(*generation.finish_requested);
   retrieve_knowledge();
 }
@@ -319,123 +323,6 @@ void ChatSession::start_pending() {
 }
 
 void ChatSession::publish(hub::SharedText message) { dependencies_.hub.publish(room_, std::move(message)); }
-
-void ChatSession::hear_other_nodes() {
-  if (control_.is_listening()) return;
-  // The listener keeps this session alive while it hears: a node with a
-  // participant remembers another node's generation between its messages.
-  control_.listen([self = shared_from_this()](SessionControl::Message message) {
-    net::post(self->strand_,
-              [self, message = std::move(message)]() mutable { self->on_control(std::move(message)); });
-  });
-}
-
-void ChatSession::stop_hearing_if_idle() {
-  if (active_ || remote_ || pending_ || !catch_ups_.empty() || dependencies_.hub.local_members(room_) > 0)
-    return;
-  control_.stop_listening();
-}
-
-void ChatSession::on_control(SessionControl::Message message) {
-  using Kind = SessionControl::Kind;
-  switch (message.kind) {
-    case Kind::started:
-      remote_ = RemoteGeneration{std::move(message.message_id), std::move(message.chat_id)};
-      return;
-    case Kind::ended:
-      if (!remote_ || remote_->message_id != message.message_id) return;
-      remote_.reset();
-      remote_end_timer_.cancel();
-      if (!active_) start_pending();
-      return stop_hearing_if_idle();
-    case Kind::cancel:
-    case Kind::interrupt:
-      if (!active_ || active_->message_id != message.message_id) return;
-      return end_generation(message.kind == Kind::cancel ? "cancelled" : "interrupted");
-    case Kind::catch_up:
-      return answer_catch_up(message.request_id);
-    case Kind::snapshot:
-      if (!active_) remote_ = RemoteGeneration{message.message_id, message.chat_id};
-      return finish_catch_up(message.request_id, &message);
-  }
-}
-
-void ChatSession::join_with_catch_up(hub::ConnectionPtr connection) {
-  hear_other_nodes();
-  auto gate = std::make_shared<hub::CatchUpGate>(connection, dependencies_.settings.catch_up_limit_bytes);
-  auto request_id = util::random_id("", 8);
-  catch_ups_.emplace(
-      request_id, WaitingCatchUp{std::move(connection), gate, std::make_unique<net::steady_timer>(strand_)});
-  // Asked once the room is subscribed: what the other node streams after
-  // its snapshot then reaches the gate.
-  dependencies_.hub.join(gate, room_, [self = shared_from_this(), request_id] {
-    net::post(self->strand_, [self, request_id] { self->ask_for_catch_up(request_id); });
-  });
-}
-
-void ChatSession::ask_for_catch_up(const std::string& request_id) {
-  const auto waiting = catch_ups_.find(request_id);
-  if (waiting == catch_ups_.end()) return;
-  SessionControl::Message request(SessionControl::Kind::catch_up);
-  request.request_id = request_id;
-  control_.send(request);
-  // Only a node that streams answers, within a Redis round trip (about a
-  // millisecond); past this wait nothing streams, and what the gate held
-  // (typing, say) goes out.
-  auto& deadline = *waiting->second.deadline;
-  deadline.expires_after(std::chrono::milliseconds(500));
-  deadline.async_wait([self = shared_from_this(), request_id](boost::system::error_code error) {
-    if (!error) self->finish_catch_up(request_id, nullptr);
-  });
-}
-
-void ChatSession::answer_catch_up(const std::string& request_id) {
-  if (!active_ || active_->phase == Phase::preparing)
-    return;  // response_start not out yet: nothing to catch up
-  const auto& generation = *active_;
-  SessionControl::Message snapshot(SessionControl::Kind::snapshot, generation.message_id,
-                                   generation.prepared->chat.id);
-  snapshot.request_id = request_id;
-  std::size_t begin = 0;
-  for (const auto end : generation.delta_ends) {
-    snapshot.deltas.emplace_back(std::string_view(generation.text).substr(begin, end - begin));
-    begin = end;
-  }
-  if (generation.sources_sent) snapshot.sources = generation.sources;
-  control_.send(snapshot);
-}
-
-void ChatSession::finish_catch_up(const std::string& request_id, const SessionControl::Message* snapshot) {
-  const auto found = catch_ups_.find(request_id);
-  if (found == catch_ups_.end()) return;  // another node's, or already finished
-  auto waiting = std::move(found->second);
-  catch_ups_.erase(found);
-  waiting.deadline->cancel();
-  if (!snapshot) return waiting.gate->open([](const std::string&) { return true; });
-  const auto& connection = waiting.connection;
-  connection->send(response_start_event(snapshot->message_id, snapshot->chat_id));
-  for (std::size_t index = 0; index < snapshot->deltas.size(); ++index)
-    connection->send(text_delta_event(snapshot->deltas[index], index, snapshot->message_id));
-  if (snapshot->sources) connection->send(sources_event(*snapshot->sources, snapshot->message_id));
-  waiting.gate->open([snapshot](const std::string& payload) {
-    return !was_caught_up(payload, snapshot->message_id, snapshot->deltas.size(),
-                          snapshot->sources.has_value());
-  });
-}
-
-void ChatSession::interrupt_remote() {
-  control_.send(SessionControl::Message(SessionControl::Kind::interrupt, remote_->message_id));
-  // Its node stores what it streamed and says `ended` within milliseconds;
-  // one that does not has stopped (or lost Redis), and this one goes ahead.
-  remote_end_timer_.expires_after(std::chrono::seconds(3));
-  remote_end_timer_.async_wait([self = shared_from_this()](boost::system::error_code error) {
-    if (error || !self->remote_) return;
-    spdlog::warn("chat session {}: the node streaming {} did not end it; starting here", self->session_id_,
-                 self->remote_->message_id);
-    self->remote_.reset();
-    if (!self->active_) self->start_pending();
-  });
-}
 
 void ChatSession::reply_error(const hub::ConnectionPtr& to, std::string_view code, std::string_view message) {
   if (to) to->send(protocol::error_message(code, message));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -17,6 +18,7 @@
 #include "conversation/model_providers.hpp"
 #include "conversation/session_control.hpp"
 #include "hub/catch_up_gate.hpp"
+#include "hub/cluster_stats.hpp"
 #include "hub/hub.hpp"
 #include "store/storage_executor.hpp"
 
@@ -26,6 +28,8 @@ namespace nadoo::conversation {
 struct ChatDependencies {
   boost::asio::io_context& io_context;
   hub::Hub& hub;
+  /// This node's name, and which other nodes are gone.
+  const hub::ClusterStats& cluster;
   store::StorageExecutor& storage;
   ModelProviders providers;
   ChatSettings settings;
@@ -100,10 +104,15 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::unique_ptr<boost::asio::steady_timer> deadline;
   };
 
-  /// A generation of this session that another node runs.
+  /// A generation of this session that another node runs, as far as this
+  /// node has seen it stream.
   struct RemoteGeneration {
     std::string message_id;
     std::string chat_id;
+    std::string node;
+    std::string user_id;
+    std::vector<std::string> deltas;
+    std::chrono::steady_clock::time_point seen_since;
   };
 
   void start(PendingRequest pending);
@@ -128,6 +137,13 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   /// elsewhere, nothing pending, no participant on this node.
   void stop_hearing_if_idle();
   void on_control(SessionControl::Message message);
+  /// Follows another node's generation from `started` or a `snapshot`.
+  void follow_remote(SessionControl::Message message);
+  void on_remote_delta(const std::string& message_id, std::size_t index, std::string text);
+  /// Every 250 ms while following: has the streaming node gone?
+  void watch_remote();
+  /// The streaming node is gone: ends its answer here, with what it streamed.
+  void lose_remote();
   /// Asks the other node to stop its generation so that `pending_` can start.
   void interrupt_remote();
   /// Joins `connection` through a gate and asks the other nodes for what
@@ -153,6 +169,11 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   /// How long an interrupted remote generation may take to end before its
   /// node is taken as gone and the pending request starts here.
   boost::asio::steady_timer remote_end_timer_;
+  boost::asio::steady_timer remote_watch_timer_;
+  /// In the session's room while the control room is heard, to collect what
+  /// another node streams; it drops everything while nothing is followed.
+  std::shared_ptr<hub::RoomListener> stream_listener_;
+  std::shared_ptr<std::atomic<bool>> following_remote_ = std::make_shared<std::atomic<bool>>(false);
   std::unordered_map<std::string, WaitingCatchUp> catch_ups_;  // by request id
 };
 

@@ -30,6 +30,8 @@ std::string text_field(const boost::json::object& message, std::string_view name
 SessionControl::Message message_of(SessionControl::Kind kind, const boost::json::object& json) {
   SessionControl::Message message(kind, text_field(json, "message_id"), text_field(json, "chat_id"));
   message.request_id = text_field(json, "request_id");
+  message.node = text_field(json, "node");
+  message.user_id = text_field(json, "user_id");
   if (const auto* deltas = json.if_contains("deltas"); deltas && deltas->is_array()) {
     for (const auto& delta : deltas->get_array()) {
       if (delta.is_string()) message.deltas.emplace_back(delta.get_string());
@@ -71,6 +73,8 @@ void SessionControl::send(const Message& message) {
                            {"from", origin_}};
   if (!message.chat_id.empty()) json["chat_id"] = message.chat_id;
   if (!message.request_id.empty()) json["request_id"] = message.request_id;
+  if (!message.node.empty()) json["node"] = message.node;
+  if (!message.user_id.empty()) json["user_id"] = message.user_id;
   if (message.kind == Kind::snapshot) {
     boost::json::array deltas;
     deltas.reserve(message.deltas.size());

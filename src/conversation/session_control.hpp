@@ -32,6 +32,8 @@ class SessionControl {
     Kind kind;
     std::string message_id;  // empty in a catch_up
     std::string chat_id;     // started, snapshot
+    std::string node;        // started, snapshot: the node that streams
+    std::string user_id;     // started, snapshot: whose question it answers
     std::string request_id;  // catch_up, and the snapshot that answers it
     /// snapshot: the text deltas streamed so far, in order.
     std::vector<std::string> deltas;

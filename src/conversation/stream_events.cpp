@@ -20,22 +20,54 @@ hub::SharedText sources_event(const boost::json::array& sources, const std::stri
   return protocol::server_message("sources", {{"sources", sources}, {"message_id", message_id}});
 }
 
+namespace {
+
+/// The fields of a stream event that the nodes look at.
+struct ParsedEvent {
+  boost::json::value json;
+  std::string type;
+  std::string message_id;
+};
+
+std::optional<ParsedEvent> parse_stream_event(std::string_view payload) {
+  boost::system::error_code error;
+  ParsedEvent parsed{boost::json::parse(payload, error), {}, {}};
+  const auto* event = parsed.json.if_object();
+  if (error || !event) return std::nullopt;
+  const auto* type = event->if_contains("type");
+  const auto* id = event->if_contains("message_id");
+  if (!type || !id || !type->is_string() || !id->is_string()) return std::nullopt;
+  parsed.type = type->get_string();
+  parsed.message_id = id->get_string();
+  return parsed;
+}
+
+std::optional<std::size_t> delta_index(const ParsedEvent& event) {
+  const auto* index = event.json.get_object().if_contains("index");
+  if (!index || !index->is_int64() || index->get_int64() < 0) return std::nullopt;
+  return static_cast<std::size_t>(index->get_int64());
+}
+
+}  // namespace
+
+std::optional<TextDelta> parse_text_delta(std::string_view payload) {
+  const auto event = parse_stream_event(payload);
+  if (!event || event->type != "text-delta") return std::nullopt;
+  const auto index = delta_index(*event);
+  const auto* text = event->json.get_object().if_contains("text");
+  if (!index || !text || !text->is_string()) return std::nullopt;
+  return TextDelta{event->message_id, *index, std::string(text->get_string())};
+}
+
 bool was_caught_up(std::string_view payload, const std::string& message_id, std::size_t deltas_sent,
                    bool sources_sent) {
-  boost::system::error_code error;
-  const auto parsed = boost::json::parse(payload, error);
-  const auto* event = parsed.if_object();
-  if (error || !event) return false;
-  const auto* id = event->if_contains("message_id");
-  const auto* type = event->if_contains("type");
-  if (!id || !type || !id->is_string() || id->get_string() != message_id || !type->is_string()) return false;
-  const auto& kind = type->get_string();
-  if (kind == "response_start") return true;
-  if (kind == "sources") return sources_sent;
-  if (kind != "text-delta") return false;
-  const auto* index = event->if_contains("index");
-  return index && index->is_int64() && index->get_int64() >= 0 &&
-         static_cast<std::size_t>(index->get_int64()) < deltas_sent;
+  const auto event = parse_stream_event(payload);
+  if (!event || event->message_id != message_id) return false;
+  if (event->type == "response_start") return true;
+  if (event->type == "sources") return sources_sent;
+  if (event->type != "text-delta") return false;
+  const auto index = delta_index(*event);
+  return index && *index < deltas_sent;
 }
 
 hub::SharedText response_end_event(const ResponseEnd& end) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/array.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,15 @@ namespace nadoo::conversation {
 hub::SharedText response_start_event(const std::string& message_id, const std::string& chat_id);
 hub::SharedText text_delta_event(std::string_view text, std::size_t index, const std::string& message_id);
 hub::SharedText sources_event(const boost::json::array& sources, const std::string& message_id);
+/// A text-delta as the room carries it.
+struct TextDelta {
+  std::string message_id;
+  std::size_t index = 0;
+  std::string text;
+};
+/// The delta `payload` is, if it is one.
+std::optional<TextDelta> parse_text_delta(std::string_view payload);
+
 /// Whether a stream event of the room is one that a catch-up already sent:
 /// response_start, one of the first `deltas_sent` deltas or, when
 /// `sources_sent`, the sources, of generation `message_id`.

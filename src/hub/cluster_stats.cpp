@@ -65,6 +65,8 @@ void ClusterStats::tick() {
   const bool broker_ready = broker_.is_ready();
   const bool broker_came_back = broker_ready && !broker_was_ready_;
   broker_was_ready_ = broker_ready;
+  if (broker_came_back) broker_ready_since_ = now.time_since_epoch().count();
+  if (!broker_ready) broker_ready_since_ = 0;
   // A third of the TTL: a node missing two reports in a row still counts.
   if (broker_came_back ||
       (broker_ready && (version != reported_version_ || now - reported_at_ >= node_ttl_ / 3))) {
@@ -100,6 +102,17 @@ void ClusterStats::on_report(const std::string& payload) {
   } catch (const std::exception& error) {
     spdlog::error("stats room: a report that does not parse ({}): {}", error.what(), payload);
   }
+}
+
+bool ClusterStats::has_lost(const std::string& node) const {
+  const auto ready_since = broker_ready_since_.load();
+  const auto now = std::chrono::steady_clock::now();
+  if (ready_since == 0 ||
+      now - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(ready_since)) < node_ttl_)
+    return false;
+  std::lock_guard lock(mutex_);
+  const auto found = other_nodes_.find(node);
+  return found == other_nodes_.end() || found->second.received < now - node_ttl_;
 }
 
 StatsSnapshot ClusterStats::snapshot() const {

@@ -2,6 +2,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -31,6 +32,10 @@ class ClusterStats {
   /// At shutdown: tells the others that this node serves nobody now.
   void stop();
   StatsSnapshot snapshot() const;
+  const std::string& node_id() const { return node_id_; }
+  /// Whether `node` is gone as far as this node can tell: Redis has carried
+  /// messages here for a whole TTL, and `node` reported nothing in it.
+  bool has_lost(const std::string& node) const;
 
  private:
   struct NodeReport {
@@ -52,6 +57,8 @@ class ClusterStats {
   std::uint64_t reported_version_ = 0;
   std::chrono::steady_clock::time_point reported_at_;
   bool broker_was_ready_ = false;
+  /// Since when the broker has been ready (steady clock ticks), 0 while it is not.
+  std::atomic<std::chrono::steady_clock::rep> broker_ready_since_{0};
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, NodeReport> other_nodes_;

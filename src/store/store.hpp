@@ -27,6 +27,8 @@ class Store {
   // Chats and messages
   virtual std::optional<Chat> find_chat(const std::string& chat_id) = 0;
   virtual void create_chat(const Chat& chat) = 0;
+  /// Stores a message once: one whose id is stored already changes nothing
+  /// (the nodes that saw another node's answer lost may each store it).
   virtual void append_message(const ChatMessage& message) = 0;
   /// The chat's latest messages, oldest first, whose contents together stay
   /// within `max_characters` (the context window's share for history).

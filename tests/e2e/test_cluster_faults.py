@@ -3,16 +3,19 @@ keeps serving its own clients and says 503 on /readyz; once Redis answers
 again, the nodes reconnect, subscribe every room again and carry messages
 between them."""
 import asyncio
+import json
 import os
 import signal
 import socket
 import time
 
 import pytest
+import websockets
 
 from cluster_nodes import (NodeCluster, await_ready, await_stats, notification_tab, publish_notification,
                            readiness, receive_json, workspace_socket)
-from nadoo_server import Server, add_workspace_member, http_call, metric, run, stop_and_check
+from nadoo_server import (Server, add_workspace_member, ends_response, http_call, make_token, metric, receive_until,
+                          run, stop_and_check)
 
 
 @pytest.fixture
@@ -127,5 +130,45 @@ def test_a_killed_nodes_users_leave_the_stats_and_the_workspace_within_its_ttl(t
             await doomed.close()
 
         run(scenario())
+    finally:
+        cluster.stop()
+
+
+def test_an_answer_whose_node_is_killed_ends_as_generation_lost_and_what_streamed_is_kept(tmp_path, fake_openai):
+    cluster = NodeCluster(tmp_path, node_arguments=["--node-ttl-seconds", "2"],
+                          env={"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-real"})
+    try:
+        a, b = cluster.nodes
+        body = {"name": "slow", "provider": "openai", "model": "slow:tokens=1000:interval_ms=30", "system_prompt": "Hi"}
+        assert http_call(a, "PUT", "/api/v1/applications/app-doomed", body)[0] == 200
+        token = make_token("lost-lou")
+
+        async def scenario():
+            watcher = await websockets.connect(a.ws_url(f"/ws/chat/lost-session?token={token}"))
+            asker = await websockets.connect(b.ws_url(f"/ws/chat/lost-session?token={token}"))
+            for ws in (watcher, asker):
+                assert (await receive_json(ws))["type"] == "connected"
+            await asyncio.to_thread(cluster.redis.await_subscribers, "nadoo:room:chat:lost-session", 2)
+            await asker.send(json.dumps({"type": "chat", "content": "Tell me", "application_id": "app-doomed"}))
+            seen = await receive_until(watcher, lambda m: m["type"] == "text-delta" and m["index"] == 5)
+            killed = time.monotonic()
+            b.process.kill()
+            b.process.wait(timeout=10)
+            rest = await asyncio.wait_for(receive_until(watcher, ends_response), 15)
+            print(f"generation_lost on node a {time.monotonic() - killed:.2f} s after node b's SIGKILL")
+            errors = [m for m in rest if m["type"] == "error"]
+            assert [m["code"] for m in errors] == ["generation_lost"]
+            end = rest[-1]
+            assert end["finish_reason"] == "error" and end["message_id"] == seen[0]["message_id"]
+            streamed = "".join(m["text"] for m in seen + rest if m["type"] == "text-delta")
+            assert end["full_response"] == streamed
+            await watcher.close()
+            return end
+
+        end = run(scenario())
+        status, history = http_call(a, "GET", "/api/v1/chat/sessions/lost-session/messages", api_key=None, token=token)
+        assert status == 200, history
+        answer = history["data"]["messages"][-1]
+        assert (answer["id"], answer["role"], answer["content"]) == (end["message_id"], "assistant", end["full_response"])
     finally:
         cluster.stop()

@@ -150,7 +150,8 @@ class PostgresStore final : public Store {
     static const std::string lock_chat = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
     static const std::string insert =
         "INSERT INTO messages (id, chat_id, session_id, role, content, user_id, created_at, tokens_used, "
-        "sources_json, finish_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        "sources_json, finish_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "ON CONFLICT (id) DO NOTHING";
     connection_.run([&](Connection& connection) {
       // The chat's lock, then the row (whose sequence is thus taken in commit
       // order), in one round trip: the insert needs no result of the lock,

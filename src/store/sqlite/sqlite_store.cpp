@@ -169,7 +169,8 @@ class SqliteStore final : public Store {
     connection_
         .query(
             "INSERT INTO messages (id, chat_id, session_id, role, content, user_id, created_at, tokens_used, "
-            "sources_json, finish_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+            "sources_json, finish_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+            "ON CONFLICT (id) DO NOTHING")
         .bind_text(1, message.id)
         .bind_text(2, message.chat_id)
         .bind_text(3, message.session_id)
