@@ -161,6 +161,15 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int& exit
       ->capture_default_str();
   app.add_option("--server-pid", options.server_pid, "server process for RSS and CPU figures")
       ->check(CLI::PositiveNumber);
+  app.add_option("--other-server-pids", options.other_server_pids,
+                 "fanout: the other nodes of a cluster, whose CPU adds to --server-pid's")
+      ->delimiter(',');
+  app.add_option(
+         "--member-ports", options.member_ports,
+         "fanout: ports the members connect to in turn (a cluster's nodes); the publisher uses --port")
+      ->delimiter(',');
+  app.add_option("--redis-port", options.redis_port,
+                 "fanout: a cluster's Redis on loopback; its PUBLISHes over the deliveries are counted");
   app.add_flag(
       "--count-server-syscalls", options.count_server_syscalls,
       "fanout: count the server's write/writev/sendmsg/sendto calls over the deliveries (perf, root)");

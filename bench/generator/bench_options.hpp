@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench_target.hpp"
 
@@ -42,6 +43,13 @@ struct BenchOptions {
   double hold_seconds = 2;        // idle: how long the connections stay idle before the reading
   double deadline_seconds = 120;  // the whole run, membership and closing included
   int server_pid = 0;             // 0: no server figures
+  /// fanout: the cluster's other nodes: their CPU adds to the server's.
+  std::vector<int> other_server_pids;
+  /// fanout: the members connect to these ports in turn (other nodes of a
+  /// cluster); empty: all to --port, where the publisher always connects.
+  std::vector<std::uint16_t> member_ports;
+  /// fanout: the cluster's Redis (loopback), whose PUBLISHes are counted over the deliveries; 0: none.
+  std::uint16_t redis_port = 0;
   bool count_server_syscalls = false;  // fanout: perf stat the server's write calls over the deliveries
   bool membership = false;             // make every user a member through the REST API first
   std::size_t membership_in_flight = 64;

@@ -24,9 +24,14 @@ ConnectionDialer::ConnectionDialer(IoThreads& threads, DialPlan plan, ConnectedH
     : threads_(threads),
       plan_(std::move(plan)),
       on_connected_(std::move(on_connected)),
-      server_(plan_.target.endpoint()),
-      host_header_(plan_.target.host_header()),
       connect_times_(threads.size()) {
+  if (plan_.ports.empty()) plan_.ports.push_back(plan_.target.port);
+  for (const auto port : plan_.ports) {
+    auto target = plan_.target;
+    target.port = port;
+    servers_.push_back(target.endpoint());
+    host_headers_.push_back(target.host_header());
+  }
   connect_times_.reserve_per_thread(plan_.paths.size() / threads.size() + 1);
 }
 
@@ -46,8 +51,9 @@ boost::asio::awaitable<void> ConnectionDialer::dial(unsigned thread_index) {
     const auto opened_at = Clock::now();
     std::string failure;
     try {
-      co_await connection->open(source_address_for(index), server_, host_header_, plan_.paths[index],
-                                plan_.step_timeout);
+      const auto node = index % servers_.size();
+      co_await connection->open(source_address_for(index), servers_[node], host_headers_[node],
+                                plan_.paths[index], plan_.step_timeout);
       if (!is_connected_message(co_await connection->read_message())) {
         failure = "the first message was not `connected`";
       }

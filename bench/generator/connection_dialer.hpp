@@ -31,6 +31,9 @@ struct DialPlan {
   /// One request path (token included) per connection to open.
   std::vector<std::string> paths;
   std::size_t handshakes_in_flight = 100;
+  /// Connection n goes to ports[n % size] of the target's host (a cluster's
+  /// nodes); empty: the target's port.
+  std::vector<std::uint16_t> ports{};
   /// For the TCP connect, and again for the upgrade.
   std::chrono::seconds step_timeout{10};
 };
@@ -73,8 +76,9 @@ class ConnectionDialer {
   IoThreads& threads_;
   DialPlan plan_;
   ConnectedHandler on_connected_;
-  boost::asio::ip::tcp::endpoint server_;
-  std::string host_header_;
+  /// One per port, in the plan's order.
+  std::vector<boost::asio::ip::tcp::endpoint> servers_;
+  std::vector<std::string> host_headers_;
   std::atomic<std::size_t> next_index_{0};
   std::atomic<std::size_t> connected_{0};
   std::atomic<std::size_t> failed_{0};

@@ -16,14 +16,25 @@ boost::json::value percent_of(std::optional<double> before, std::optional<double
   return tenths((*after - *before) / seconds * 100);
 }
 
-CpuSpan::CpuSpan(int server_pid, std::vector<int> generator_workers)
-    : server_pid_(server_pid),
+CpuSpan::CpuSpan(int server_pid, std::vector<int> generator_workers, std::vector<int> other_server_nodes)
+    : server_pids_(std::move(other_server_nodes)),
       generator_pids_(std::move(generator_workers)),
-      started_(std::chrono::steady_clock::now()),
-      server_cpu_seconds_(process_cpu_seconds(server_pid)),
-      server_waited_seconds_(process_runqueue_wait_seconds(server_pid)) {
+      started_(std::chrono::steady_clock::now()) {
+  server_pids_.insert(server_pids_.begin(), server_pid);
+  server_cpu_seconds_ = server_seconds(process_cpu_seconds);
+  server_waited_seconds_ = server_seconds(process_runqueue_wait_seconds);
   generator_pids_.insert(generator_pids_.begin(), getpid());
   generator_seconds_ = generator_scheduled_seconds();
+}
+
+std::optional<double> CpuSpan::server_seconds(std::optional<double> (*reading)(int pid)) const {
+  double total = 0;
+  for (const int pid : server_pids_) {
+    const auto seconds = reading(pid);
+    if (!seconds) return std::nullopt;
+    total += *seconds;
+  }
+  return total;
 }
 
 std::optional<ScheduledSeconds> CpuSpan::generator_scheduled_seconds() const {
@@ -41,9 +52,9 @@ void CpuSpan::add_figures(boost::json::object& figures, std::optional<double> se
   const double span_seconds =
       seconds.value_or(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   figures["server_cpu_percent"] =
-      percent_of(server_cpu_seconds_, process_cpu_seconds(server_pid_), span_seconds);
+      percent_of(server_cpu_seconds_, server_seconds(process_cpu_seconds), span_seconds);
   figures["server_runqueue_wait_percent"] =
-      percent_of(server_waited_seconds_, process_runqueue_wait_seconds(server_pid_), span_seconds);
+      percent_of(server_waited_seconds_, server_seconds(process_runqueue_wait_seconds), span_seconds);
 
   const auto generator_now = generator_scheduled_seconds();
   const unsigned cores = allowed_cores(generator_pids_);
@@ -65,7 +76,7 @@ void CpuSpan::add_figures(boost::json::object& figures, std::optional<double> se
 }
 
 std::optional<double> CpuSpan::server_cpu_seconds_used() const {
-  const auto now = process_cpu_seconds(server_pid_);
+  const auto now = server_seconds(process_cpu_seconds);
   if (!server_cpu_seconds_ || !now) return std::nullopt;
   return *now - *server_cpu_seconds_;
 }

@@ -29,8 +29,10 @@ class CpuSpan {
  public:
   /// Starts the span now; `server_pid` 0 leaves the server's figures null.
   /// The generator is this process and `generator_workers` (its other
-  /// processes, if any).
-  explicit CpuSpan(int server_pid, std::vector<int> generator_workers = {});
+  /// processes, if any). The server is `server_pid` and `other_server_nodes`
+  /// (a cluster's other nodes): their figures add up.
+  explicit CpuSpan(int server_pid, std::vector<int> generator_workers = {},
+                   std::vector<int> other_server_nodes = {});
 
   /// Adds, from the start to now (or over `seconds` when given: a span that
   /// ended a little before now):
@@ -50,7 +52,10 @@ class CpuSpan {
   /// The generator's processes together; nullopt when any of them is gone.
   std::optional<ScheduledSeconds> generator_scheduled_seconds() const;
 
-  int server_pid_;
+  /// The server's processes together; nullopt when any cannot be read.
+  std::optional<double> server_seconds(std::optional<double> (*reading)(int pid)) const;
+
+  std::vector<int> server_pids_;
   std::vector<int> generator_pids_;
   std::chrono::steady_clock::time_point started_;
   std::optional<double> server_cpu_seconds_;

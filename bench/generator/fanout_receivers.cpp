@@ -60,7 +60,9 @@ class ReceiverShard final : public FanoutReceivers {
         threads_(threads),
         deliveries_(threads),
         held_(threads),
-        dialer_(threads_, {run.options.target, std::move(paths), run.options.handshakes_in_flight},
+        dialer_(threads_,
+                {run.options.target, std::move(paths), run.options.handshakes_in_flight,
+                 run.options.member_ports},
                 [this](std::shared_ptr<BenchConnection> connection,
                        unsigned thread_index) -> boost::asio::awaitable<void> {
                   held_.hold(thread_index, std::move(connection), observer_);

@@ -19,6 +19,7 @@
 #include "monotonic_clock.hpp"
 #include "proc_readings.hpp"
 #include "receiver_processes.hpp"
+#include "redis_publish_count.hpp"
 #include "server_syscall_count.hpp"
 #include "workload_run.hpp"
 #include "workloads.hpp"
@@ -78,6 +79,9 @@ WorkloadReport run_fanout(const BenchOptions& options) {
   run.report.settings["rate"] = options.rate_events_per_second;
   run.report.settings["publisher_thread"] = "own";  // apart from the receivers' --threads
   run.report.settings["receiver_processes"] = options.receiver_processes;
+  boost::json::array member_ports(options.member_ports.begin(), options.member_ports.end());
+  if (member_ports.empty()) member_ports.push_back(options.target.port);
+  run.report.settings["member_ports"] = std::move(member_ports);
   auto& figures = run.report.figures;
   const std::size_t deliveries_expected = options.members * options.events;
 
@@ -130,13 +134,26 @@ WorkloadReport run_fanout(const BenchOptions& options) {
     const auto rss_before_kib = resident_kib(options.server_pid);
     if (options.count_server_syscalls) syscalls.emplace(options.server_pid);
     if (syscalls) syscalls->start();  // acknowledged: counting before the first event
-    const CpuSpan cpu_span(options.server_pid, receivers->worker_pids());
+    std::string redis_failure;
+    const auto publishes_before =
+        options.redis_port ? redis_publish_calls(options.redis_port, redis_failure) : std::nullopt;
+    const CpuSpan cpu_span(options.server_pid, receivers->worker_pids(), options.other_server_pids);
     boost::asio::co_spawn(publisher->get_executor(),
                           publish(publisher, options.events, options.rate_events_per_second, publication),
                           boost::asio::detached);
     const bool all_delivered = receivers->await_delivered();
     cpu_span.add_figures(figures);
     if (syscalls) syscalls->stop();
+    if (options.redis_port) {
+      const auto publishes_after = redis_publish_calls(options.redis_port, redis_failure);
+      if (publishes_before && publishes_after) {
+        const auto publishes = *publishes_after - *publishes_before;
+        figures["redis_publishes"] = publishes;
+        figures["redis_publishes_per_event"] = static_cast<double>(publishes) / options.events;
+      } else {
+        run.report.problems.push_back(redis_failure);
+      }
+    }
     figures["server_rss_before_kib"] = figure_or_null(rss_before_kib);
     figures["server_rss_after_kib"] = figure_or_null(resident_kib(options.server_pid));
     server_cpu_seconds = cpu_span.server_cpu_seconds_used();
