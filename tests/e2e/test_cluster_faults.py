@@ -172,3 +172,46 @@ def test_an_answer_whose_node_is_killed_ends_as_generation_lost_and_what_streame
         assert (answer["id"], answer["role"], answer["content"]) == (end["message_id"], "assistant", end["full_response"])
     finally:
         cluster.stop()
+
+
+def test_while_postgresql_is_down_both_nodes_say_503_and_serve_again_when_it_returns(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        tab_a, tab_b = await notification_tabs(cluster, "fault-pia")
+        cluster.postgres.command("halt")
+        try:
+            await asyncio.to_thread(await_all, cluster, 503)
+            status, reply = await asyncio.to_thread(
+                http_call, a, "POST", "/api/v1/notifications",
+                {"user_id": "fault-pia", "title": "t", "body": "b", "action_url": "/n"})
+            assert status == 503, reply  # not stored: never 202
+        finally:
+            cluster.postgres.command("resume")
+        await asyncio.to_thread(await_all, cluster, 200)
+        after = await asyncio.to_thread(publish_notification, a, "fault-pia", "after the outage")
+        assert (await receive_json(tab_a))["id"] == after
+        assert (await receive_json(tab_b))["id"] == after
+        for tab in (tab_a, tab_b):
+            await tab.close()
+
+    run(scenario())
+
+
+def test_a_tab_whose_node_is_killed_reconnects_to_the_other_and_misses_no_notification(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        tab = await notification_tab(b, "fault-kim")
+        first = await asyncio.to_thread(publish_notification, a, "fault-kim", "before")
+        assert (await receive_json(tab))["id"] == first
+        b.process.kill()
+        b.process.wait(timeout=10)
+        # Published while the tab has no node: stored, so the next node has it.
+        missed = [await asyncio.to_thread(publish_notification, a, "fault-kim", f"while away {n}") for n in range(3)]
+        again = await notification_tab(a, "fault-kim")
+        backlog = [await receive_json(again) for _ in range(4)]
+        assert [m["id"] for m in backlog if m["type"] == "notification"] == [first, *missed]
+        await again.close()
+
+    run(scenario())
