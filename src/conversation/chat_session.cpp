@@ -146,11 +146,13 @@ void ChatSession::on_prepared(std::uint64_t number, store::StoreResult<Preparati
   generation.phase = Phase::retrieving;
   publish(response_start_event(generation.message_id, generation.prepared->chat.id));
   hear_other_nodes();
-  SessionControl::Message started(SessionControl::Kind::started, generation.message_id,
-                                  generation.prepared->chat.id);
-  started.node = dependencies_.cluster.node_id();
-  started.user_id = generation.request.user_id;
-  control_.send(started);
+  if (dependencies_.settings.other_nodes) {  // the nodes of the session's other participants
+    SessionControl::Message started(SessionControl::Kind::started, generation.message_id,
+                                    generation.prepared->chat.id);
+    started.node = dependencies_.cluster.node_id();
+    started.user_id = generation.request.user_id;
+    control_.send(started);
+  }
   if (generation.finish_requested) return finish(*generation.finish_requested);
   retrieve_knowledge();
 }
@@ -309,7 +311,8 @@ void ChatSession::on_persisted(std::uint64_t number, std::string reason) {
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - generation.started_at;
   publish(response_end_event(ResponseEnd{generation.message_id, generation.prepared->chat.id, generation.text,
                                          generation.tokens_used, elapsed.count(), std::move(reason)}));
-  control_.send(SessionControl::Message(SessionControl::Kind::ended, generation.message_id));
+  if (dependencies_.settings.other_nodes)
+    control_.send(SessionControl::Message(SessionControl::Kind::ended, generation.message_id));
   active_.reset();
   start_pending();
   stop_hearing_if_idle();

@@ -14,7 +14,8 @@ namespace nadoo::conversation {
 namespace net = boost::asio;
 
 void ChatSession::hear_other_nodes() {
-  if (control_.is_listening()) return;
+  // A single node (--broker memory) has nobody to hear: no listener at all.
+  if (!dependencies_.settings.other_nodes || control_.is_listening()) return;
   // Collects another node's deltas while one is followed: parsed only then.
   stream_listener_ = std::make_shared<hub::RoomListener>(
       [weak = weak_from_this(), following = following_remote_](const std::string& payload) {
