@@ -178,7 +178,7 @@ int run_server(const config::ServerConfig& config) {
   // The history fits in half the console's outbound queue (config::reconcile_limits).
   // A console catching up may hold as much live traffic as the queue.
   endpoints::PluginDebugEndpoint plugin_debug(
-      hub, metrics, debug_ingest,
+      io_context.get_executor(), hub, metrics, debug_ingest,
       {config.plugin_debug_history_limit_bytes, config.outbound_queue_limit_bytes});
   store::PeriodicStorageTask execution_purge(
       io_context.get_executor(), storage,

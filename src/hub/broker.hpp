@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include "hub/connection.hpp"
@@ -25,12 +26,18 @@ class Broker {
  public:
   using Delivery = std::function<void(const RoomMessage&)>;
   using Subscribed = std::function<void()>;
+  /// Messages from other nodes may have been lost from `since` until now,
+  /// when every room carries them again.
+  using GapClosed = std::function<void(std::chrono::system_clock::time_point since)>;
 
   virtual ~Broker() = default;
 
   /// Sets where messages of subscribed rooms are delivered; called once, before
   /// any subscribe.
   virtual void set_delivery(Delivery deliver) = 0;
+  /// Sets what is called (on any thread) when a gap closes; once, before start.
+  /// The in-process broker never has one.
+  virtual void set_gap_closed(GapClosed gap_closed) { (void)gap_closed; }
   virtual void publish(RoomMessage message) = 0;
   /// Called when a room gains its first local member and loses its last,
   /// in that order for each room.

@@ -2,6 +2,7 @@
 // and the broker interface that carries room messages between nodes.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -67,6 +68,13 @@ class Connection {
     send(std::move(last_message));
     close(code, reason);
   }
+
+  /// Messages of the rooms this connection is in may have been lost from
+  /// `since` on: the broker could not reach the other nodes, and now can
+  /// again. A member that can read what it missed from storage sends it
+  /// (each once); by default nothing is sent: ephemeral messages stay lost
+  /// (docs/decisions.md, "Redis down").
+  virtual void fill_gap(std::chrono::system_clock::time_point since) { (void)since; }
 
   /// The endpoint's state for this connection; null until it sets one. Only
   /// from the endpoint's callbacks (Endpoint::on_open, on_message, on_close).

@@ -19,6 +19,7 @@ void decrement(std::map<std::string, std::size_t>& counts, const std::string& ke
 
 Hub::Hub(Broker& broker) : broker_(broker) {
   broker_.set_delivery([this](const RoomMessage& message) { deliver(message); });
+  broker_.set_gap_closed([this](std::chrono::system_clock::time_point since) { fill_gaps(since); });
 }
 
 Hub::RoomShard& Hub::shard_of(const RoomId& room) const {
@@ -106,6 +107,18 @@ void Hub::publish(const RoomId& room, SharedText payload, ConnectionId excluded)
 
 void Hub::publish_local(const RoomId& room, SharedText payload, ConnectionId excluded) const {
   deliver(RoomMessage{room, std::move(payload), excluded});
+}
+
+void Hub::fill_gaps(std::chrono::system_clock::time_point since) const {
+  std::vector<ConnectionPtr> members;
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [room, state] : shard.rooms) {
+      for (const auto& [id, member] : state.members) members.push_back(member);
+    }
+  }
+  // Outside the locks: a member reads storage and sends, as after a delivery.
+  for (const auto& member : members) member->fill_gap(since);
 }
 
 void Hub::deliver(const RoomMessage& message) const {

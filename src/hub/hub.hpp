@@ -79,6 +79,10 @@ class Hub {
   /// Number of this node's connections of `user_id` in `room`.
   std::size_t user_connections_in_room(const RoomId& room, const std::string& user_id) const;
 
+  /// Asks every local member of every room to send what it missed from
+  /// `since` on (Connection::fill_gap); the broker calls it when a gap closes.
+  void fill_gaps(std::chrono::system_clock::time_point since) const;
+
   StatsSnapshot stats() const;
   /// Changes whenever a connection is added or removed (the stats change).
   std::uint64_t registry_version() const { return registry_version_.load(std::memory_order_relaxed); }

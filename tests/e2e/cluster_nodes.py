@@ -85,6 +85,20 @@ def publish_notification(node, user, title):
     return reply["data"]["id"]
 
 
+async def console(node, execution_id):
+    """A plugin debug console on `node`, past its `execution_info`."""
+    ws = await websockets.connect(node.ws_url(f"/ws/plugin-debug/{execution_id}"))
+    assert (await receive_json(ws))["type"] == "execution_info"
+    return ws
+
+
+def ingest_log(node, execution_id, message):
+    """POSTs one log event of the execution on `node`."""
+    event = {"type": "log", "data": {"level": "info", "message": message}}
+    status, reply = http_call(node, "POST", f"/api/v1/plugins/executions/{execution_id}/events", event)
+    assert status == 202, reply
+
+
 async def workspace_socket(node, workspace, user):
     """A workspace socket of `user` on `node` → (socket, its `connected`)."""
     ws = await websockets.connect(node.ws_url(f"/ws/workspaces/{workspace}?token={make_token(user)}"))

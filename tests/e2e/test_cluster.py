@@ -9,8 +9,8 @@ import subprocess
 import pytest
 import websockets
 
-from cluster_nodes import (NodeCluster, await_stats, notification_tab, publish_notification, readiness,
-                           receive_json, workspace_socket)
+from cluster_nodes import (NodeCluster, await_stats, console, ingest_log, notification_tab, publish_notification,
+                           readiness, receive_json, workspace_socket)
 from nadoo_server import (API_KEY, JWT_SECRET, REPO, add_workspace_member, closing, create_plugin_execution,
                           ends_response, http_call, make_token, metric, receive_until, run)
 
@@ -69,24 +69,16 @@ def test_a_tab_that_connects_on_the_other_node_gets_the_backlog_then_live_notifi
 def test_plugin_events_ingested_on_one_node_reach_consoles_on_both_in_order(cluster):
     a, b = cluster.nodes
     create_plugin_execution(a, "exec-cluster")
-    path = "/api/v1/plugins/executions/exec-cluster/events"
-
-    def ingest(n):
-        event = {"type": "log", "data": {"level": "info", "message": f"line {n}"}}
-        status, reply = http_call(a, "POST", path, event)
-        assert status == 202, reply
 
     async def scenario():
-        consoles = [await websockets.connect(node.ws_url("/ws/plugin-debug/exec-cluster")) for node in (a, b)]
-        for console in consoles:
-            assert (await receive_json(console))["type"] == "execution_info"
+        consoles = [await console(node, "exec-cluster") for node in (a, b)]
         for n in range(20):
-            await asyncio.to_thread(ingest, n)
-        for console in consoles:
-            events = [await receive_json(console) for _ in range(20)]
+            await asyncio.to_thread(ingest_log, a, "exec-cluster", f"line {n}")
+        for ws in consoles:
+            events = [await receive_json(ws) for _ in range(20)]
             assert [event["data"]["message"] for event in events] == [f"line {n}" for n in range(20)]
             assert [event["sequence"] for event in events] == list(range(1, 21))
-            await console.close()
+            await ws.close()
         # A console opened on node b afterwards replays exactly that history.
         late = await websockets.connect(b.ws_url("/ws/plugin-debug/exec-cluster"))
         assert (await receive_json(late))["type"] == "execution_info"
@@ -94,6 +86,32 @@ def test_plugin_events_ingested_on_one_node_reach_consoles_on_both_in_order(clus
         assert history["type"] == "debug_data"
         assert [event["sequence"] for event in history["data"]] == list(range(1, 21))
         await late.close()
+
+    run(scenario())
+
+
+def test_plugin_events_ingested_on_both_nodes_at_once_reach_every_console_in_sequence_order(cluster):
+    a, b = cluster.nodes
+    create_plugin_execution(a, "exec-two-ingests")
+    per_node = 40
+
+    def ingest_from(node, label):
+        for n in range(per_node):
+            ingest_log(node, "exec-two-ingests", f"{label} {n}")
+
+    async def scenario():
+        consoles = [await console(node, "exec-two-ingests") for node in (a, b)]
+        await asyncio.to_thread(cluster.redis.await_subscribers, "nadoo:room:execution:exec-two-ingests", 2)
+        # Both nodes store and publish at once, so their publishes cross.
+        await asyncio.gather(asyncio.to_thread(ingest_from, a, "a"), asyncio.to_thread(ingest_from, b, "b"))
+        seen = []
+        for ws in consoles:
+            events = [await receive_json(ws) for _ in range(2 * per_node)]
+            assert [event["sequence"] for event in events] == list(range(1, 2 * per_node + 1))
+            seen.append([event["data"]["message"] for event in events])
+            await ws.close()
+        assert seen[0] == seen[1]
+        assert sorted(seen[0]) == sorted([f"a {n}" for n in range(per_node)] + [f"b {n}" for n in range(per_node)])
 
     run(scenario())
 

@@ -12,10 +12,10 @@ import time
 import pytest
 import websockets
 
-from cluster_nodes import (NodeCluster, await_ready, await_stats, notification_tab, publish_notification,
-                           readiness, receive_json, workspace_socket)
-from nadoo_server import (Server, add_workspace_member, ends_response, http_call, make_token, metric, receive_until,
-                          run, stop_and_check)
+from cluster_nodes import (NodeCluster, await_ready, await_stats, console, ingest_log, notification_tab,
+                           publish_notification, readiness, receive_json, workspace_socket)
+from nadoo_server import (Server, add_workspace_member, create_plugin_execution, ends_response, http_call, make_token,
+                          metric, receive_until, run, stop_and_check)
 
 
 @pytest.fixture
@@ -55,6 +55,28 @@ def test_while_redis_is_down_each_node_serves_its_own_and_both_recover_when_it_r
         assert (await receive_json(tab_b))["id"] == after  # the room was subscribed again on node b
         for tab in (tab_a, tab_b):
             await tab.close()
+
+    run(scenario())
+
+
+def test_a_console_that_stays_connected_through_a_redis_outage_gets_the_events_stored_meanwhile(cluster):
+    a, b = cluster.nodes
+    create_plugin_execution(a, "exec-outage")
+
+    async def scenario():
+        ws = await console(b, "exec-outage")
+        await asyncio.to_thread(cluster.redis.await_subscribers, "nadoo:room:execution:exec-outage", 1)
+        cluster.redis.command("halt")
+        await asyncio.to_thread(await_all, cluster, 503)
+        for n in range(3):
+            await asyncio.to_thread(ingest_log, a, "exec-outage", f"during {n}")  # cannot reach b
+        cluster.redis.command("resume")
+        await asyncio.to_thread(await_all, cluster, 200)
+        await asyncio.to_thread(ingest_log, a, "exec-outage", "after")
+        events = [await receive_json(ws) for _ in range(4)]
+        assert [event["sequence"] for event in events] == [1, 2, 3, 4]
+        assert [event["data"]["message"] for event in events] == ["during 0", "during 1", "during 2", "after"]
+        await ws.close()
 
     run(scenario())
 

@@ -5,6 +5,7 @@
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <utility>
 
 namespace nadoo::broker::redis {
 namespace {
@@ -199,6 +200,7 @@ void RedisBroker::on_subscriber_ready() {
 }
 
 void RedisBroker::on_subscriber_lost() {
+  if (!gap_since_) gap_since_ = subscriptions_confirmed_at_;
   node_channel_confirmed_ = false;
   subscriber_unheard_since_.reset();
   for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
@@ -219,7 +221,13 @@ void RedisBroker::on_subscription_reply(const void* reply_pointer) {
   if (channel == node_channel_) {
     node_channel_confirmed_ = true;
     subscriber_unheard_since_.reset();
-    return update_readiness();
+    subscriptions_confirmed_at_ = std::chrono::system_clock::now();
+    update_readiness();
+    if (gap_since_) {
+      const auto since = *std::exchange(gap_since_, std::nullopt);
+      if (gap_closed_) gap_closed_(since);
+    }
+    return;
   }
   if (channel.substr(0, room_channel_prefix.size()) != room_channel_prefix) return;
   on_room_confirmed(hub::RoomId(channel.substr(room_channel_prefix.size())));

@@ -34,7 +34,8 @@ namespace nadoo::broker::redis {
 /// stops answering (a wedged connection, centrifugo#1189) is reconnected.
 /// /readyz says 503 until both are connected and every room is subscribed
 /// again: the node's channel is subscribed after the rooms, and Redis
-/// confirms in order.
+/// confirms in order. Then the hub is told that a gap closed, so that the
+/// members of stored streams fill it from storage.
 ///
 /// Thread-safety: every member function may be called from any thread.
 class RedisBroker final : public hub::Broker {
@@ -44,6 +45,7 @@ class RedisBroker final : public hub::Broker {
   ~RedisBroker() override;
 
   void set_delivery(Delivery deliver) override { deliver_ = std::move(deliver); }
+  void set_gap_closed(GapClosed gap_closed) override { gap_closed_ = std::move(gap_closed); }
   void publish(hub::RoomMessage message) override;
   void subscribe(const hub::RoomId& room) override;
   void unsubscribe(const hub::RoomId& room) override;
@@ -79,6 +81,7 @@ class RedisBroker final : public hub::Broker {
   const std::string node_channel_;
   hub::ServerMetrics& metrics_;
   Delivery deliver_;
+  GapClosed gap_closed_;
   RedisConnection publisher_;
   RedisConnection subscriber_;
   boost::asio::steady_timer heartbeat_timer_;
@@ -100,6 +103,14 @@ class RedisBroker final : public hub::Broker {
   /// The sizes of those PUBLISHes, in the order their answers come.
   std::deque<std::size_t> unanswered_publish_sizes_;
   std::atomic<bool> ready_{false};
+  /// When the subscribing connection last proved that it carried every
+  /// room's messages (its heartbeat was confirmed).
+  std::chrono::system_clock::time_point subscriptions_confirmed_at_;
+  /// Since when messages from other nodes may have been lost, while they
+  /// may be: from the start until the first subscription, and from the last
+  /// confirmation before a lost subscribing connection until every room is
+  /// subscribed again.
+  std::optional<std::chrono::system_clock::time_point> gap_since_ = std::chrono::system_clock::now();
 };
 
 }  // namespace nadoo::broker::redis

@@ -1,6 +1,6 @@
 #include "endpoints/plugin_debug/plugin_debug_endpoint.hpp"
 
-#include "hub/catch_up_gate.hpp"
+#include "endpoints/plugin_debug/console_feed.hpp"
 #include "protocol/plugin_debug_messages.hpp"
 #include "protocol/server_message.hpp"
 
@@ -10,6 +10,8 @@ namespace {
 using protocol::error_message;
 
 constexpr std::string_view unknown_execution_reason = "Unknown execution";
+/// Events per storage read when a console fills a hole or a gap.
+constexpr std::size_t fill_page_events = 200;
 
 hub::SharedText unknown_execution_message(const std::string& execution_id) {
   return error_message("not_found", "No plugin execution " + execution_id);
@@ -39,20 +41,30 @@ void PluginDebugEndpoint::admit(const AdmissionRequest& request, AdmissionDone d
 void PluginDebugEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) {
   const auto& execution_id = connection->resource_id();
   hub_.add(connection, {});
-  // Joined through the gate before the history is read: an event stored
+  // Joined through the feed before the history is read: an event stored
   // after the read is published after this join and held until the history
   // has gone out. One stored before the read is in the history; its publish
   // came before the read's result (read_after_published), so if it reached
-  // the gate it is held, and dropped there by its sequence.
-  auto gate = std::make_shared<hub::CatchUpGate>(connection, limits_.catch_up_limit_bytes);
-  hub_.join(gate, hub::execution_room(execution_id),
-            [this, connection, gate, first_message_sent = std::move(first_message_sent)]() mutable {
-              read_history(connection, gate, std::move(first_message_sent));
+  // the feed it is held, and dropped there by its sequence.
+  auto feed = std::make_shared<ConsoleFeed>(
+      connection, executor_,
+      [this, execution_id](std::int64_t after_sequence, std::function<void(ConsoleFeed::Page)> done) {
+        ingest_.read_after_published(
+            execution_id,
+            [execution_id, after_sequence](store::Store& store) {
+              return store.plugin_executions().events_after(execution_id, after_sequence, fill_page_events);
+            },
+            std::move(done));
+      },
+      limits_.catch_up_limit_bytes);
+  hub_.join(feed, hub::execution_room(execution_id),
+            [this, connection, feed, first_message_sent = std::move(first_message_sent)]() mutable {
+              read_history(connection, feed, std::move(first_message_sent));
             });
 }
 
 void PluginDebugEndpoint::read_history(const hub::ConnectionPtr& connection,
-                                       const std::shared_ptr<hub::CatchUpGate>& gate,
+                                       const std::shared_ptr<ConsoleFeed>& feed,
                                        FirstMessageSent first_message_sent) {
   const auto& execution_id = connection->resource_id();
   using Found = std::optional<ConsoleSnapshot>;
@@ -65,7 +77,7 @@ void PluginDebugEndpoint::read_history(const hub::ConnectionPtr& connection,
         return ConsoleSnapshot{std::move(*execution),
                                executions.recent_events(execution_id, history_limit_bytes)};
       },
-      [connection, gate,
+      [connection, feed,
        first_message_sent = std::move(first_message_sent)](store::StoreResult<Found> found) {
         if (!found.ok()) return close_for_storage_failure(connection);
         if (!*found.value) {  // purged between admission and now
@@ -77,10 +89,7 @@ void PluginDebugEndpoint::read_history(const hub::ConnectionPtr& connection,
         const auto& history = snapshot.history;
         if (!history.events.empty() || history.omitted_events > 0)
           connection->send(protocol::debug_data_message(history));
-        gate->open([last_sequence = history.last_sequence](const std::string& payload) {
-          const auto sequence = protocol::debug_event_sequence(payload);
-          return !sequence || *sequence > last_sequence;
-        });
+        feed->open(history.last_sequence);
         // Only now is the client heard: its `ping` is answered after
         // `execution_info` and the history, never before.
         first_message_sent();
