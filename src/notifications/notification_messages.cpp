@@ -38,15 +38,37 @@ hub::SharedText backlog_truncated_message(std::string_view last_sent_id) {
   return protocol::server_message("notification_backlog_truncated", {{"after", last_sent_id}});
 }
 
-std::optional<std::string> notification_id_of(std::string_view payload) {
+namespace {
+
+/// The `id` of a message of `type`. Our own messages have the type and the
+/// id first, and ids have no character to escape: they are read without
+/// parsing them.
+std::optional<std::string> id_of(std::string_view payload, std::string_view type) {
+  const auto own_prefix = R"({"type":")" + std::string(type) + R"(","id":")";
+  if (payload.starts_with(own_prefix)) {
+    const auto end = payload.find('"', own_prefix.size());
+    if (end != std::string_view::npos)
+      return std::string(payload.substr(own_prefix.size(), end - own_prefix.size()));
+  }
   boost::system::error_code error;
   const auto parsed = boost::json::parse(payload, error);
   const auto* message = error ? nullptr : parsed.if_object();
   if (!message) return std::nullopt;
-  const auto* type = message->if_contains("type");
+  const auto* found_type = message->if_contains("type");
   const auto* id = message->if_contains("id");
-  if (!type || *type != "notification" || !id || !id->is_string()) return std::nullopt;
+  if (!found_type || !found_type->is_string() || found_type->get_string() != type || !id || !id->is_string())
+    return std::nullopt;
   return std::string(id->get_string());
+}
+
+}  // namespace
+
+std::optional<std::string> notification_id_of(std::string_view payload) {
+  return id_of(payload, "notification");
+}
+
+std::optional<std::string> notification_read_id_of(std::string_view payload) {
+  return id_of(payload, "notification_read");
 }
 
 boost::json::object notification_to_json(const store::Notification& notification) {

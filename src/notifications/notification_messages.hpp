@@ -27,6 +27,8 @@ hub::SharedText backlog_truncated_message(std::string_view last_sent_id);
 
 /// The id of a `notification` message; nullopt for any other message.
 std::optional<std::string> notification_id_of(std::string_view payload);
+/// The id of a `notification_read` message; nullopt for any other message.
+std::optional<std::string> notification_read_id_of(std::string_view payload);
 
 /// A stored notification as `GET /api/v1/notifications` lists it.
 boost::json::object notification_to_json(const store::Notification& notification);

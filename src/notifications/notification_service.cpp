@@ -72,6 +72,21 @@ void NotificationService::read_backlog(const std::string& user_id, std::size_t m
   query.user_id = user_id;
   query.unread_only = true;
   query.limit = max_notifications;
+  list(std::move(query), std::move(done));
+}
+
+void NotificationService::read_changes(const std::string& user_id, const std::string& since,
+                                       std::size_t max_notifications, BacklogRead done) {
+  store::NotificationQuery query;
+  query.user_id = user_id;
+  query.changed_since = since;
+  query.limit = max_notifications;
+  list(std::move(query), std::move(done));
+}
+
+void NotificationService::list(store::NotificationQuery query, BacklogRead done) {
+  // On the lane of the publishes, so that every notification stored before
+  // the read has been delivered on this node when `done` runs.
   storage_.run_on_lane(
       lane_, strand_,
       [query = std::move(query)](store::Store& store) {

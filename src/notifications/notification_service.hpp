@@ -59,6 +59,12 @@ class NotificationService {
   using BacklogRead = std::function<void(store::StoreResult<store::NotificationPage>)>;
   void read_backlog(const std::string& user_id, std::size_t max_notifications, BacklogRead done);
 
+  /// The user's notifications created or read at or after `since` (same
+  /// form as created_at), oldest first, at most `max_notifications`: what a
+  /// tab may have missed while the broker could not reach the other nodes.
+  void read_changes(const std::string& user_id, const std::string& since, std::size_t max_notifications,
+                    BacklogRead done);
+
   /// Marks the user's notification `id` read. When it was unread, every
   /// connection of the user gets `notification_read` before `done` runs.
   using Acknowledged = std::function<void(store::StoreResult<store::MarkReadOutcome>)>;
@@ -70,6 +76,7 @@ class NotificationService {
     std::vector<store::Notification> notifications;
     Published done;
   };
+  void list(store::NotificationQuery query, BacklogRead done);
   /// On the strand: sends the waiting publishes as one insert, unless one is in storage.
   void insert_waiting();
   /// On the strand, once a batch's insert is done: delivers and answers each publish in order.

@@ -33,11 +33,13 @@ struct NotificationPage {
 };
 
 /// Which notifications to list: the user's own, optionally only the unread
-/// ones, after a notification id (exclusive), at most `limit`.
+/// ones, after a notification id (exclusive), only those created or read at
+/// or after `changed_since` (same form as created_at), at most `limit`.
 struct NotificationQuery {
   std::string user_id;
   bool unread_only = false;
   std::optional<std::string> after_id;
+  std::optional<std::string> changed_since;
   std::size_t limit = 50;
 };
 

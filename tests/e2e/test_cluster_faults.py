@@ -40,16 +40,27 @@ def test_while_redis_is_down_each_node_serves_its_own_and_both_recover_when_it_r
 
     async def scenario():
         tab_a, tab_b = await notification_tabs(cluster, "fault-ada")
+        before = await asyncio.to_thread(publish_notification, a, "fault-ada", "before the outage")
+        for tab in (tab_a, tab_b):
+            assert (await receive_json(tab))["id"] == before
         cluster.redis.command("halt")
         await asyncio.to_thread(await_all, cluster, 503)
         dropped_before = metric(a, "nadoo_broker_messages_dropped_total")
         during = await asyncio.to_thread(publish_notification, a, "fault-ada", "during the outage")
         assert (await receive_json(tab_a))["id"] == during  # same-node delivery does not need Redis
-        assert metric(a, "nadoo_broker_messages_dropped_total") == dropped_before + 1
+        await tab_a.send(json.dumps({"type": "ack", "id": before}))
+        read = await receive_json(tab_a)
+        assert (read["type"], read["id"]) == ("notification_read", before)
+        assert metric(a, "nadoo_broker_messages_dropped_total") == dropped_before + 2
         restarted = time.monotonic()
         cluster.redis.command("resume")
         await asyncio.to_thread(await_all, cluster, 200)
         print(f"both nodes ready {time.monotonic() - restarted:.2f} s after Redis accepted connections again")
+        # Node b fills the gap for its tab from the store: what was published
+        # and what was read while Redis was down.
+        filled = [await receive_json(tab_b) for _ in range(2)]
+        assert sorted((message["type"], message["id"]) for message in filled) == [
+            ("notification", during), ("notification_read", before)]
         after = await asyncio.to_thread(publish_notification, a, "fault-ada", "after the outage")
         assert (await receive_json(tab_a))["id"] == after
         assert (await receive_json(tab_b))["id"] == after  # the room was subscribed again on node b

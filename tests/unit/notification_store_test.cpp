@@ -152,6 +152,23 @@ TYPED_TEST(NotificationStoreTest, unread_filter_skips_read_ones_and_pages_among_
   EXPECT_TRUE(page.has_more);
 }
 
+TYPED_TEST(NotificationStoreTest, changed_since_lists_those_created_or_read_at_or_after_it) {
+  this->notifications().insert_notifications({sample("ntf_old", "alice", "2099-01-15T10:00:00.000Z"),
+                                              sample("ntf_old_read", "alice", "2099-01-15T10:00:00.000Z"),
+                                              sample("ntf_at", "alice", "2099-01-15T11:00:00.000Z"),
+                                              sample("ntf_new", "alice", "2099-01-15T12:00:00.000Z"),
+                                              sample("ntf_bob", "bob", "2099-01-15T12:00:00.000Z")});
+  this->notifications().mark_notification_read("alice", "ntf_old_read", "2099-01-15T11:30:00.000Z");
+  this->notifications().mark_notification_read("alice", "ntf_new", "2099-01-15T12:30:00.000Z");
+
+  auto query = of_user("alice");
+  query.changed_since = "2099-01-15T11:00:00.000Z";
+  EXPECT_EQ(ids_of(this->notifications().list_notifications(query)),
+            (Ids{"ntf_old_read", "ntf_at", "ntf_new"}));
+  query.unread_only = true;
+  EXPECT_EQ(ids_of(this->notifications().list_notifications(query)), Ids{"ntf_at"});
+}
+
 TYPED_TEST(NotificationStoreTest, purge_deletes_what_outlived_its_retention_and_keeps_the_rest) {
   this->notifications().insert_notifications({
       sample("ntf_old_read", "alice", "2020-01-01T00:00:00.000Z"),

@@ -20,25 +20,30 @@ void NotificationsEndpoint::on_open(const hub::ConnectionPtr& connection,
   const auto& user_id = connection->user_id();
   hub_.add(connection, {user_id, {}});
   // In the room before the backlog is read: a notification stored after the
-  // read is held by the gate, one stored before it is in the backlog.
-  auto gate = std::make_shared<hub::CatchUpGate>(connection, held_bytes_limit_);
+  // read is held by the feed, one stored before it is in the backlog.
+  auto feed = std::make_shared<NotificationFeed>(
+      connection,
+      [this, user_id](const std::string& since, std::function<void(NotificationFeed::Page)> done) {
+        service_.read_changes(user_id, since, backlog_.max_notifications, std::move(done));
+      },
+      held_bytes_limit_);
   connection->send(server_message("connected", {{"user_id", user_id}}));
   // The client is heard once the backlog is out: an ack's answer or a pong
   // never comes between `connected` and the backlog. The read waits for the
   // room's subscription, so that what another node stores after the read
   // reaches the gate.
-  hub_.join(gate, hub::user_room(user_id),
-            [this, connection, gate, first_message_sent = std::move(first_message_sent)]() mutable {
+  hub_.join(feed, hub::user_room(user_id),
+            [this, connection, feed, first_message_sent = std::move(first_message_sent)]() mutable {
               service_.read_backlog(
                   connection->user_id(), backlog_.max_notifications,
-                  [this, connection, gate, first_message_sent = std::move(first_message_sent)](
+                  [this, connection, feed, first_message_sent = std::move(first_message_sent)](
                       store::StoreResult<store::NotificationPage> backlog) {
-                    if (send_backlog(connection, *gate, backlog)) first_message_sent();
+                    if (send_backlog(connection, *feed, backlog)) first_message_sent();
                   });
             });
 }
 
-bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, hub::CatchUpGate& gate,
+bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, NotificationFeed& feed,
                                          const store::StoreResult<store::NotificationPage>& backlog) {
   if (!backlog.ok()) {
     close_for_storage_failure(connection);
@@ -60,12 +65,9 @@ bool NotificationsEndpoint::send_backlog(const hub::ConnectionPtr& connection, h
     last_sent_id = notification.id;
   }
   if (truncated) connection->send(notifications::backlog_truncated_message(last_sent_id));
-  // A notification stored before the read and published after the gate
-  // joined is in both: the backlog copy went out, the held one is dropped.
-  gate.open([&sent_ids](const std::string& payload) {
-    const auto id = notifications::notification_id_of(payload);
-    return !id || !sent_ids.contains(*id);
-  });
+  // A notification stored before the read and published after the feed
+  // joined is in both: the backlog copy went out, the other is dropped.
+  feed.open(sent_ids);
   return true;
 }
 

@@ -2,7 +2,7 @@
 
 #include "endpoints/admission_policy.hpp"
 #include "endpoints/json_endpoint.hpp"
-#include "hub/catch_up_gate.hpp"
+#include "endpoints/notifications/notification_feed.hpp"
 #include "hub/hub.hpp"
 #include "notifications/notification_service.hpp"
 
@@ -10,12 +10,13 @@ namespace nadoo::endpoints {
 
 /// `/ws/notifications/{user_id}`: the token's `sub` must be that user. After
 /// `connected` the user's unread notifications arrive oldest first (the
-/// backlog, bounded), then live ones, in order and none lost. Messages:
+/// backlog, bounded), then live ones, in order and none lost or doubled,
+/// even across a broker outage (NotificationFeed). Messages:
 /// `ack {id}` (answered by `notification_read` to every tab), `ping`.
 class NotificationsEndpoint final : public JsonEndpoint {
  public:
   /// `held_bytes_limit`: live messages a connection may have waiting while
-  /// its backlog is read (hub::CatchUpGate).
+  /// its backlog is read (NotificationFeed).
   NotificationsEndpoint(hub::Hub& hub, hub::ServerMetrics& metrics, const AdmissionPolicy& policy,
                         notifications::NotificationService& service, notifications::BacklogLimits backlog,
                         std::size_t held_bytes_limit)
@@ -36,7 +37,7 @@ class NotificationsEndpoint final : public JsonEndpoint {
 
  private:
   /// False when storage failed and the connection is closing.
-  bool send_backlog(const hub::ConnectionPtr& connection, hub::CatchUpGate& gate,
+  bool send_backlog(const hub::ConnectionPtr& connection, NotificationFeed& feed,
                     const store::StoreResult<store::NotificationPage>& backlog);
   void on_ack(const hub::ConnectionPtr& connection, const boost::json::object& message);
 

@@ -27,7 +27,8 @@ Notification read_notification(const Rows& rows, int row) {
 
 /// The list SQL for the filters present, each written only when used so that
 /// the planner picks the index that fits (the partial unread index for the
-/// backlog). Parameters: 1 user, 2 after-id (NULL when absent), 3 limit.
+/// backlog). Parameters: 1 user, 2 after-id, 3 limit, 4 changed-since (each
+/// NULL when absent).
 std::string list_sql(const NotificationQuery& query) {
   std::string sql =
       "SELECT id, user_id, title, body, action_url, data_json, created_at, read_at FROM notifications "
@@ -37,6 +38,7 @@ std::string list_sql(const NotificationQuery& query) {
   sql += query.after_id
              ? " AND sequence > (SELECT sequence FROM notifications WHERE id = $2 AND user_id = $1)"
              : " AND $2::text IS NULL";
+  sql += query.changed_since ? " AND (created_at >= $4 OR read_at >= $4)" : " AND $4::text IS NULL";
   return sql + " ORDER BY sequence LIMIT $3";
 }
 
@@ -90,7 +92,8 @@ NotificationPage PostgresNotificationStore::list_notifications(const Notificatio
         list_sql(query),
         std::vector<Connection::Parameter>{
             query.user_id, query.after_id ? Connection::Parameter(*query.after_id) : std::nullopt,
-            page_limit_parameter(query.limit)});
+            page_limit_parameter(query.limit),
+            query.changed_since ? Connection::Parameter(*query.changed_since) : std::nullopt});
     NotificationPage page;
     page.has_more = read_page_rows(rows, query.limit, page.notifications, read_notification);
     return page;

@@ -23,11 +23,12 @@ Notification read_notification(const Query& row) {
 
 /// The list SQL for the filters present, each written only when used so that
 /// SQLite picks the index that fits (the partial unread index for the
-/// backlog). Parameters: 1 user, 2 after-sequence, 3 limit.
+/// backlog). Parameters: 1 user, 2 after-sequence, 3 limit, 4 changed-since.
 std::string list_sql(const NotificationQuery& query) {
   std::string sql = "SELECT " + std::string(notification_columns) + " FROM notifications WHERE user_id = ?1";
   if (query.unread_only) sql += " AND read_at IS NULL";
   if (query.after_id) sql += " AND sequence > ?2";
+  if (query.changed_since) sql += " AND (created_at >= ?4 OR read_at >= ?4)";
   return sql + " ORDER BY sequence LIMIT ?3";
 }
 
@@ -68,6 +69,7 @@ NotificationPage SqliteNotificationStore::list_notifications(const NotificationQ
   auto rows = connection_.query(list_sql(query));
   rows.bind_text(1, query.user_id);
   if (query.after_id) rows.bind_integer(2, after_sequence);
+  if (query.changed_since) rows.bind_text(4, *query.changed_since);
   const auto limit = bind_page_limit(rows, 3, query.limit);
   page.has_more = read_page_rows(rows, limit, page.notifications, read_notification);
   return page;
