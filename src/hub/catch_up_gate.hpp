@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/connection.hpp"
+#include "hub/forwarding_connection.hpp"
 
 namespace nadoo::hub {
 
@@ -17,7 +17,7 @@ namespace nadoo::hub {
 /// back until the history has been sent.
 ///
 /// Thread-safety: every member function may be called from any thread.
-class CatchUpGate final : public Connection {
+class CatchUpGate final : public ForwardingConnection {
  public:
   /// Whether a held live message is not already part of the history sent.
   using IsNew = std::function<bool(const std::string& payload)>;
@@ -25,20 +25,9 @@ class CatchUpGate final : public Connection {
   /// Holds at most `held_bytes_limit` bytes of live messages; past it the
   /// client is closed with 1013, as a slow consumer would be.
   CatchUpGate(ConnectionPtr connection, std::size_t held_bytes_limit)
-      : connection_(std::move(connection)), held_bytes_limit_(held_bytes_limit) {}
+      : ForwardingConnection(std::move(connection)), held_bytes_limit_(held_bytes_limit) {}
 
-  ConnectionId id() const override { return connection_->id(); }
-  const std::string& user_id() const override { return connection_->user_id(); }
-  const std::string& resource_id() const override { return connection_->resource_id(); }
   void send(SharedText message, MessageKind kind) override;
-  void close(CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
-  void close_after(SharedText last_message, CloseCode code, std::string_view reason) override {
-    connection_->close_after(std::move(last_message), code, reason);
-  }
-  EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
-  void set_endpoint_state(std::unique_ptr<EndpointState> state) override {
-    connection_->set_endpoint_state(std::move(state));
-  }
 
   /// Call once the history has been sent: sends the held messages that
   /// `is_new` keeps, in the order they came, then lets live messages through.
@@ -50,7 +39,6 @@ class CatchUpGate final : public Connection {
     MessageKind kind;
   };
 
-  const ConnectionPtr connection_;
   const std::size_t held_bytes_limit_;
   std::atomic<bool> open_{false};
   std::mutex mutex_;

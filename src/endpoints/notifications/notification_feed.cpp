@@ -7,7 +7,7 @@ namespace nadoo::endpoints {
 
 NotificationFeed::NotificationFeed(hub::ConnectionPtr connection, ReadChanges read_changes,
                                    std::size_t held_bytes_limit)
-    : connection_(connection),
+    : ForwardingConnection(connection),
       gate_(std::move(connection), held_bytes_limit),
       read_changes_(std::move(read_changes)) {}
 
@@ -80,22 +80,23 @@ void NotificationFeed::read_since(std::chrono::system_clock::time_point gap_sinc
 void NotificationFeed::on_changes(const Page& page, const std::string& since) {
   // Rather than leave the tab with a gap: it reconnects (the spec's client
   // does on 1013) and gets what it missed in its backlog.
-  if (!page.ok()) return connection_->close(hub::CloseCode::try_again_later, "Could not catch up; reconnect");
+  if (!page.ok())
+    return connection()->close(hub::CloseCode::try_again_later, "Could not catch up; reconnect");
   const auto& notifications = page.value->notifications;
   for (const auto& notification : notifications) {
     if (!notification.read_at) {
       if (sent_.contains(notification.id)) continue;
       remember(notification.id);
-      connection_->send(notifications::notification_message(notification));
+      connection()->send(notifications::notification_message(notification));
     } else if ((sent_.contains(notification.id) || notification.created_at < since) &&
                !sent_.contains(read_key(notification.id))) {
       // The tab may show it unread: it missed the `notification_read`.
       remember(read_key(notification.id));
-      connection_->send(notifications::notification_read_message(notification.id));
+      connection()->send(notifications::notification_read_message(notification.id));
     }
   }
   if (page.value->has_more && !notifications.empty())
-    connection_->send(notifications::backlog_truncated_message(notifications.back().id));
+    connection()->send(notifications::backlog_truncated_message(notifications.back().id));
 }
 
 }  // namespace nadoo::endpoints

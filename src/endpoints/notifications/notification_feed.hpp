@@ -24,7 +24,8 @@ namespace nadoo::endpoints {
 /// has not sent, then `notification_read` for those read meanwhile.
 ///
 /// Thread-safety: every member function may be called from any thread.
-class NotificationFeed final : public hub::Connection, public std::enable_shared_from_this<NotificationFeed> {
+class NotificationFeed final : public hub::ForwardingConnection,
+                               public std::enable_shared_from_this<NotificationFeed> {
  public:
   using Page = store::StoreResult<store::NotificationPage>;
   /// Reads the user's notifications created or read at or after `since`
@@ -43,19 +44,8 @@ class NotificationFeed final : public hub::Connection, public std::enable_shared
 
   NotificationFeed(hub::ConnectionPtr connection, ReadChanges read_changes, std::size_t held_bytes_limit);
 
-  hub::ConnectionId id() const override { return connection_->id(); }
-  const std::string& user_id() const override { return connection_->user_id(); }
-  const std::string& resource_id() const override { return connection_->resource_id(); }
   /// A live message of the user's room.
   void send(hub::SharedText message, hub::MessageKind kind) override;
-  void close(hub::CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
-  void close_after(hub::SharedText last_message, hub::CloseCode code, std::string_view reason) override {
-    connection_->close_after(std::move(last_message), code, reason);
-  }
-  hub::EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
-  void set_endpoint_state(std::unique_ptr<hub::EndpointState> state) override {
-    connection_->set_endpoint_state(std::move(state));
-  }
   void fill_gap(std::chrono::system_clock::time_point since) override;
 
   /// Call once the backlog, `sent_ids`, has been sent: the held messages
@@ -68,7 +58,6 @@ class NotificationFeed final : public hub::Connection, public std::enable_shared
   void read_since(std::chrono::system_clock::time_point gap_since);
   void on_changes(const Page& page, const std::string& since);
 
-  const hub::ConnectionPtr connection_;
   hub::CatchUpGate gate_;
   const ReadChanges read_changes_;
   std::mutex mutex_;

@@ -8,19 +8,19 @@ namespace nadoo::endpoints {
 
 ConsoleFeed::ConsoleFeed(hub::ConnectionPtr connection, const boost::asio::any_io_executor& executor,
                          ReadAfter read_after, std::size_t held_bytes_limit)
-    : connection_(std::move(connection)),
+    : ForwardingConnection(std::move(connection)),
       read_after_(std::move(read_after)),
       held_bytes_limit_(held_bytes_limit),
       timer_(executor) {}
 
 void ConsoleFeed::send(hub::SharedText message, hub::MessageKind kind) {
   const auto sequence = protocol::debug_event_sequence(*message);
-  if (!sequence) return connection_->send(std::move(message), kind);  // not part of the ordered stream
+  if (!sequence) return connection()->send(std::move(message), kind);  // not part of the ordered stream
   std::lock_guard lock(mutex_);
   if (overflowed_ || (open_ && *sequence <= last_sent_)) return;
   if (open_ && *sequence == last_sent_ + 1 && held_.empty()) {
     ++last_sent_;
-    return connection_->send(std::move(message), kind);
+    return connection()->send(std::move(message), kind);
   }
   hold(*sequence, std::move(message));
   if (open_) send_in_order_or_wait();
@@ -52,7 +52,7 @@ void ConsoleFeed::hold(std::int64_t sequence, hub::SharedText message) {
     overflowed_ = true;
     held_.clear();
     timer_.cancel();
-    connection_->close(hub::CloseCode::try_again_later, "Too slow to catch up");
+    connection()->close(hub::CloseCode::try_again_later, "Too slow to catch up");
     return;
   }
   held_.emplace(sequence, std::move(message));
@@ -64,7 +64,7 @@ void ConsoleFeed::send_in_order() {
     if (first->first > last_sent_ + 1) break;  // a hole: its event is still to come
     held_bytes_ -= first->second->size();
     if (first->first == last_sent_ + 1) {
-      connection_->send(std::move(first->second), hub::MessageKind::text);
+      connection()->send(std::move(first->second), hub::MessageKind::text);
       ++last_sent_;
     }
     held_.erase(first);

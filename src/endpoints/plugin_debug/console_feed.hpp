@@ -9,7 +9,7 @@
 #include <memory>
 #include <mutex>
 
-#include "hub/connection.hpp"
+#include "hub/forwarding_connection.hpp"
 #include "store/plugin_execution_store.hpp"
 #include "store/store_result.hpp"
 
@@ -27,7 +27,7 @@ namespace nadoo::endpoints {
 /// Until `open`, every event is held, as a CatchUpGate would.
 ///
 /// Thread-safety: every member function may be called from any thread.
-class ConsoleFeed final : public hub::Connection, public std::enable_shared_from_this<ConsoleFeed> {
+class ConsoleFeed final : public hub::ForwardingConnection, public std::enable_shared_from_this<ConsoleFeed> {
  public:
   using Page = store::StoreResult<store::DebugEventPage>;
   /// Reads the stored events after `after_sequence` and calls back (on any
@@ -49,19 +49,8 @@ class ConsoleFeed final : public hub::Connection, public std::enable_shared_from
   ConsoleFeed(hub::ConnectionPtr connection, const boost::asio::any_io_executor& executor,
               ReadAfter read_after, std::size_t held_bytes_limit);
 
-  hub::ConnectionId id() const override { return connection_->id(); }
-  const std::string& user_id() const override { return connection_->user_id(); }
-  const std::string& resource_id() const override { return connection_->resource_id(); }
   /// A live event of the execution.
   void send(hub::SharedText message, hub::MessageKind kind) override;
-  void close(hub::CloseCode code, std::string_view reason) override { connection_->close(code, reason); }
-  void close_after(hub::SharedText last_message, hub::CloseCode code, std::string_view reason) override {
-    connection_->close_after(std::move(last_message), code, reason);
-  }
-  hub::EndpointState* endpoint_state() const override { return connection_->endpoint_state(); }
-  void set_endpoint_state(std::unique_ptr<hub::EndpointState> state) override {
-    connection_->set_endpoint_state(std::move(state));
-  }
   /// Reads and sends the events after the last one sent.
   void fill_gap(std::chrono::system_clock::time_point since) override;
 
@@ -81,7 +70,6 @@ class ConsoleFeed final : public hub::Connection, public std::enable_shared_from
   void on_read(Page page);
   void wait_then_read(std::chrono::milliseconds delay);
 
-  const hub::ConnectionPtr connection_;
   const ReadAfter read_after_;
   const std::size_t held_bytes_limit_;
   std::mutex mutex_;
