@@ -21,7 +21,8 @@ ChatSession::ChatSession(std::string session_id, ChatDependencies& dependencies)
       strand_(net::make_strand(dependencies.io_context)),
       control_(dependencies.hub, session_id_),
       remote_end_timer_(strand_),
-      remote_watch_timer_(strand_) {}
+      remote_watch_timer_(strand_),
+      gap_timer_(strand_) {}
 
 void ChatSession::submit(hub::ConnectionPtr sender, ChatRequest request) {
   net::post(strand_, [self = shared_from_this(),

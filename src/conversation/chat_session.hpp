@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/array.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,8 +112,12 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
     std::string chat_id;
     std::string node;
     std::string user_id;
+    /// What it streamed, from index 0 without a hole.
     std::vector<std::string> deltas;
     std::chrono::steady_clock::time_point seen_since;
+    /// Deltas that came after a hole (a broker gap lost the ones before).
+    std::map<std::size_t, std::string> early = {};
+    bool sources_seen = false;
   };
 
   void start(PendingRequest pending);
@@ -144,6 +149,17 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void watch_remote();
   /// The streaming node is gone: ends its answer here, with what it streamed.
   void lose_remote();
+  /// Moves the early deltas that now follow the ones without a hole to them.
+  static void absorb_early_deltas(RemoteGeneration& remote);
+  /// The followed generation has ended: forgets it, then starts what waits.
+  void forget_remote();
+  /// A broker gap closed: the participants here may have missed part of the
+  /// followed generation. Asks its node for a snapshot; without an answer
+  /// it has ended, and its stored answer ends it here (fill_from_store).
+  void on_gap_closed();
+  void fill_from_snapshot(const SessionControl::Message& snapshot);
+  void fill_from_store();
+  void on_stored_answer(const std::string& message_id, const store::StoreResult<store::ChatMessage>& answer);
   /// Asks the other node to stop its generation so that `pending_` can start.
   void interrupt_remote();
   /// Joins `connection` through a gate and asks the other nodes for what
@@ -170,6 +186,11 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   /// node is taken as gone and the pending request starts here.
   boost::asio::steady_timer remote_end_timer_;
   boost::asio::steady_timer remote_watch_timer_;
+  /// A gap fill's catch_up waiting for its snapshot (empty: none), how long
+  /// it waits, and how many times the stored answer was not found yet.
+  std::string gap_request_id_;
+  boost::asio::steady_timer gap_timer_;
+  int gap_fill_attempts_ = 0;
   /// In the session's room while the control room is heard, to collect what
   /// another node streams; it drops everything while nothing is followed.
   std::shared_ptr<hub::RoomListener> stream_listener_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/json/parse.hpp>
 
 #include "conversation/chat_session.hpp"
 #include "conversation/stream_events.hpp"
@@ -20,12 +21,21 @@ void ChatSession::hear_other_nodes() {
   stream_listener_ = std::make_shared<hub::RoomListener>(
       [weak = weak_from_this(), following = following_remote_](const std::string& payload) {
         if (!following->load(std::memory_order_relaxed)) return;
-        auto delta = parse_text_delta(payload);
         const auto self = weak.lock();
-        if (!delta || !self) return;
-        net::post(self->strand_, [self, delta = std::move(*delta)]() mutable {
-          self->on_remote_delta(delta.message_id, delta.index, std::move(delta.text));
-        });
+        if (!self) return;
+        if (auto delta = parse_text_delta(payload)) {
+          return net::post(self->strand_, [self, delta = std::move(*delta)]() mutable {
+            self->on_remote_delta(delta.message_id, delta.index, std::move(delta.text));
+          });
+        }
+        if (auto message_id = sources_message_id(payload)) {
+          net::post(self->strand_, [self, message_id = std::move(*message_id)] {
+            if (self->remote_ && self->remote_->message_id == message_id) self->remote_->sources_seen = true;
+          });
+        }
+      },
+      [weak = weak_from_this()](std::chrono::system_clock::time_point) {
+        if (const auto self = weak.lock()) net::post(self->strand_, [self] { self->on_gap_closed(); });
       });
   dependencies_.hub.listen(stream_listener_, room_);
   // The listener keeps this session alive while it hears: a node with a
@@ -53,12 +63,7 @@ void ChatSession::on_control(SessionControl::Message message) {
       return follow_remote(std::move(message));
     case Kind::ended:
       if (!remote_ || remote_->message_id != message.message_id) return;
-      remote_.reset();
-      following_remote_->store(false);
-      remote_end_timer_.cancel();
-      remote_watch_timer_.cancel();
-      if (!active_) start_pending();
-      return stop_hearing_if_idle();
+      return forget_remote();
     case Kind::cancel:
     case Kind::interrupt:
       if (!active_ || active_->message_id != message.message_id) return;
@@ -66,6 +71,7 @@ void ChatSession::on_control(SessionControl::Message message) {
     case Kind::catch_up:
       return answer_catch_up(message.request_id);
     case Kind::snapshot:
+      if (!gap_request_id_.empty() && message.request_id == gap_request_id_) fill_from_snapshot(message);
       finish_catch_up(message.request_id, &message);
       if (!active_) follow_remote(std::move(message));
       return;
@@ -86,8 +92,117 @@ void ChatSession::follow_remote(SessionControl::Message message) {
 }
 
 void ChatSession::on_remote_delta(const std::string& message_id, std::size_t index, std::string text) {
-  if (!remote_ || remote_->message_id != message_id || index != remote_->deltas.size()) return;
-  remote_->deltas.push_back(std::move(text));
+  if (!remote_ || remote_->message_id != message_id || index < remote_->deltas.size()) return;
+  auto& remote = *remote_;
+  if (index > remote.deltas.size()) {
+    remote.early.emplace(index, std::move(text));
+    return;
+  }
+  remote.deltas.push_back(std::move(text));
+  absorb_early_deltas(remote);
+}
+
+void ChatSession::absorb_early_deltas(RemoteGeneration& remote) {
+  for (auto next = remote.early.begin(); next != remote.early.end() && next->first <= remote.deltas.size();
+       next = remote.early.erase(next)) {
+    if (next->first == remote.deltas.size()) remote.deltas.push_back(std::move(next->second));
+  }
+}
+
+void ChatSession::forget_remote() {
+  remote_.reset();
+  following_remote_->store(false);
+  remote_end_timer_.cancel();
+  remote_watch_timer_.cancel();
+  gap_request_id_.clear();
+  gap_timer_.cancel();
+  gap_fill_attempts_ = 0;
+  if (!active_) start_pending();
+  stop_hearing_if_idle();
+}
+
+void ChatSession::on_gap_closed() {
+  if (!remote_) return;
+  gap_request_id_ = util::random_id("gap-", 8);
+  SessionControl::Message request(SessionControl::Kind::catch_up);
+  request.request_id = gap_request_id_;
+  control_.send(request);
+  // A node that still streams answers within a Redis round trip, as for a
+  // joining participant's catch-up.
+  gap_timer_.expires_after(std::chrono::milliseconds(500));
+  gap_timer_.async_wait([self = shared_from_this()](boost::system::error_code error) {
+    if (!error) self->fill_from_store();
+  });
+}
+
+void ChatSession::fill_from_snapshot(const SessionControl::Message& snapshot) {
+  gap_request_id_.clear();
+  gap_timer_.cancel();
+  gap_fill_attempts_ = 0;
+  if (!remote_ || remote_->message_id != snapshot.message_id) return;
+  auto& remote = *remote_;
+  auto& hub = dependencies_.hub;
+  // What the participants here missed, by index; a client places a delta
+  // by its index, and response_end's full_response is the whole text.
+  for (std::size_t index = remote.deltas.size(); index < snapshot.deltas.size(); ++index) {
+    if (!remote.early.contains(index))
+      hub.publish_local(room_, text_delta_event(snapshot.deltas[index], index, snapshot.message_id));
+  }
+  if (snapshot.sources && !remote.sources_seen) {
+    hub.publish_local(room_, sources_event(*snapshot.sources, snapshot.message_id));
+    remote.sources_seen = true;
+  }
+  remote.deltas = snapshot.deltas;
+  absorb_early_deltas(remote);
+}
+
+void ChatSession::fill_from_store() {
+  if (!remote_) return;
+  gap_request_id_.clear();
+  dependencies_.storage.run_ordered_by(
+      session_id_, strand_,
+      [chat_id = remote_->chat_id, message_id = remote_->message_id,
+       limit = dependencies_.settings.catch_up_limit_bytes](store::Store& store) -> store::ChatMessage {
+        for (auto& message : store.recent_messages(chat_id, limit))
+          if (message.id == message_id) return std::move(message);
+        return {};
+      },
+      [self = shared_from_this(), message_id = remote_->message_id](
+          store::StoreResult<store::ChatMessage> answer) { self->on_stored_answer(message_id, answer); });
+}
+
+void ChatSession::on_stored_answer(const std::string& message_id,
+                                   const store::StoreResult<store::ChatMessage>& answer) {
+  if (!remote_ || remote_->message_id != message_id) return;
+  if (!answer.ok() || answer.value->id.empty()) {
+    // Not stored yet (its node stores it before it ends it), or storage is
+    // down: ask again; after three tries the answer is taken as lost.
+    if (++gap_fill_attempts_ < 3) return on_gap_closed();
+    gap_fill_attempts_ = 0;
+    return lose_remote();
+  }
+  const auto& stored = *answer.value;
+  auto& remote = *remote_;
+  auto& hub = dependencies_.hub;
+  std::string seen;
+  for (const auto& delta : remote.deltas) seen += delta;
+  // The rest of the text as one delta, when what came here is its start.
+  if (remote.early.empty() && stored.content.size() > seen.size() && stored.content.starts_with(seen)) {
+    hub.publish_local(room_, text_delta_event(std::string_view(stored.content).substr(seen.size()),
+                                              remote.deltas.size(), message_id));
+  }
+  if (!remote.sources_seen && stored.sources_json != "[]") {
+    boost::system::error_code error;
+    const auto sources = boost::json::parse(stored.sources_json, error);
+    if (!error && sources.is_array())
+      hub.publish_local(room_, sources_event(sources.get_array(), message_id));
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - remote.seen_since;
+  hub.publish_local(room_, response_end_event({message_id, stored.chat_id, stored.content, stored.tokens_used,
+                                               elapsed.count(), stored.finish_reason}));
+  spdlog::info("chat session {}: {} ended on its node during a broker gap; ended here from storage",
+               session_id_, message_id);
+  forget_remote();
 }
 
 void ChatSession::watch_remote() {

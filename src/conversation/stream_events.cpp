@@ -59,6 +59,12 @@ std::optional<TextDelta> parse_text_delta(std::string_view payload) {
   return TextDelta{event->message_id, *index, std::string(text->get_string())};
 }
 
+std::optional<std::string> sources_message_id(std::string_view payload) {
+  auto event = parse_stream_event(payload);
+  if (!event || event->type != "sources") return std::nullopt;
+  return std::move(event->message_id);
+}
+
 bool was_caught_up(std::string_view payload, const std::string& message_id, std::size_t deltas_sent,
                    bool sources_sent) {
   const auto event = parse_stream_event(payload);

@@ -22,6 +22,8 @@ struct TextDelta {
 };
 /// The delta `payload` is, if it is one.
 std::optional<TextDelta> parse_text_delta(std::string_view payload);
+/// The message id of the `sources` event `payload` is, if it is one.
+std::optional<std::string> sources_message_id(std::string_view payload);
 
 /// Whether a stream event of the room is one that a catch-up already sent:
 /// response_start, one of the first `deltas_sent` deltas or, when

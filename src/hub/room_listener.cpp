@@ -12,7 +12,9 @@ std::atomic<ConnectionId> next_listener_id{std::numeric_limits<ConnectionId>::ma
 
 }  // namespace
 
-RoomListener::RoomListener(OnMessage on_message)
-    : id_(next_listener_id.fetch_sub(1, std::memory_order_relaxed)), on_message_(std::move(on_message)) {}
+RoomListener::RoomListener(OnMessage on_message, OnGap on_gap)
+    : id_(next_listener_id.fetch_sub(1, std::memory_order_relaxed)),
+      on_message_(std::move(on_message)),
+      on_gap_(std::move(on_gap)) {}
 
 }  // namespace nadoo::hub

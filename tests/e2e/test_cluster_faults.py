@@ -207,6 +207,58 @@ def test_an_answer_whose_node_is_killed_ends_as_generation_lost_and_what_streame
         cluster.stop()
 
 
+def deltas_by_index(messages):
+    """The text-deltas' texts by index, each index seen once."""
+    deltas = [m for m in messages if m["type"] == "text-delta"]
+    indices = [m["index"] for m in deltas]
+    assert len(indices) == len(set(indices)), f"a delta came twice: {sorted(indices)}"
+    assert sorted(indices) == list(range(len(indices))), f"a delta is missing: {sorted(indices)}"
+    return "".join(m["text"] for m in sorted(deltas, key=lambda m: m["index"]))
+
+
+def test_chat_participants_that_stay_connected_through_a_redis_outage_get_every_answer_whole(tmp_path, fake_openai):
+    cluster = NodeCluster(tmp_path, env={"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-test-not-real"})
+    try:
+        a, b = cluster.nodes
+        for app, tokens in (("app-short", 60), ("app-long", 600)):
+            body = {"name": app, "provider": "openai", "model": f"slow:tokens={tokens}:interval_ms=20",
+                    "system_prompt": "Hi"}
+            assert http_call(a, "PUT", f"/api/v1/applications/{app}", body)[0] == 200
+
+        async def through_an_outage(session, app, ends_during_the_outage):
+            token = make_token(f"{session}-user")
+            asker = await websockets.connect(a.ws_url(f"/ws/chat/{session}?token={token}"))
+            watcher = await websockets.connect(b.ws_url(f"/ws/chat/{session}?token={token}"))
+            for ws in (asker, watcher):
+                assert (await receive_json(ws))["type"] == "connected"
+            await asyncio.to_thread(cluster.redis.await_subscribers, f"nadoo:room:chat:{session}", 2)
+            await asker.send(json.dumps({"type": "chat", "content": "Tell me", "application_id": app}))
+            seen = await receive_until(watcher, lambda m: m["type"] == "text-delta" and m["index"] == 5)
+            cluster.redis.command("halt")
+            await asyncio.to_thread(await_all, cluster, 503)
+            if ends_during_the_outage:
+                assert (await asyncio.wait_for(receive_until(asker, ends_response), 15))[-1]["finish_reason"] == "stop"
+            cluster.redis.command("resume")
+            await asyncio.to_thread(await_all, cluster, 200)
+            rest = await asyncio.wait_for(receive_until(watcher, ends_response), 30)
+            end = rest[-1]
+            asked = await asyncio.wait_for(receive_until(asker, ends_response), 30) if not ends_during_the_outage \
+                else None
+            assert end["finish_reason"] == "stop", end
+            assert deltas_by_index(seen + rest) == end["full_response"]
+            if asked:
+                assert asked[-1]["full_response"] == end["full_response"]
+            for ws in (asker, watcher):
+                await ws.close()
+
+        # The answer ends on node a while Redis is down: node b ends it from the store.
+        run(through_an_outage("gap-short", "app-short", True))
+        # It still streams when Redis is back: node b fills the missing deltas from a's snapshot.
+        run(through_an_outage("gap-long", "app-long", False))
+    finally:
+        cluster.stop()
+
+
 def test_while_postgresql_is_down_both_nodes_say_503_and_serve_again_when_it_returns(cluster):
     a, b = cluster.nodes
 

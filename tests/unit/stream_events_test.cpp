@@ -15,6 +15,12 @@ TEST(StreamEvents, a_delta_is_read_back_from_what_the_room_carries) {
   EXPECT_FALSE(parse_text_delta("not json"));
 }
 
+TEST(StreamEvents, a_sources_event_is_told_by_its_message_id) {
+  EXPECT_EQ(sources_message_id(*sources_event(boost::json::array{}, "msg_1")), "msg_1");
+  EXPECT_EQ(sources_message_id(*text_delta_event("a", 0, "msg_1")), std::nullopt);
+  EXPECT_EQ(sources_message_id("not json"), std::nullopt);
+}
+
 TEST(StreamEvents, a_catch_up_drops_only_what_it_sent_of_its_own_generation) {
   EXPECT_TRUE(was_caught_up(*response_start_event("msg_1", "chat_1"), "msg_1", 0, false));
   EXPECT_TRUE(was_caught_up(*text_delta_event("a", 2, "msg_1"), "msg_1", 3, false));
