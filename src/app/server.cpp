@@ -141,8 +141,13 @@ int run_server(const config::ServerConfig& config) {
       io_context, hub, cluster_stats, storage, {builtin.get(), openai.get()}, chat_settings(config)});
 
   const endpoints::AdmissionPolicy admission(verifier);
-  endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, config.chat_require_token,
-                               config.chat_max_content_bytes);
+  endpoints::Presence chat_presence(endpoints::Presence::Listing::none);
+  endpoints::PresenceExchange chat_presence_exchange("chat-presence", io_context.get_executor(), hub, *broker,
+                                                     chat_presence,
+                                                     endpoints::ChatEndpoint::announce_presence(hub), node_id,
+                                                     std::chrono::seconds(config.node_ttl_seconds));
+  endpoints::ChatEndpoint chat(hub, metrics, admission, chat_service, chat_presence, chat_presence_exchange,
+                               config.chat_require_token, config.chat_max_content_bytes);
   const auto notification_config = notification_settings(config);
   notifications::NotificationService notification_service(io_context, storage, hub);
   const auto notification_retention = notification_config.retention;
@@ -157,9 +162,11 @@ int run_server(const config::ServerConfig& config) {
   endpoints::NotificationsEndpoint notifications(hub, metrics, admission, notification_service,
                                                  notification_config.backlog,
                                                  config.outbound_queue_limit_bytes);
-  endpoints::WorkspacePresence workspace_presence;
-  endpoints::PresenceExchange presence_exchange(io_context.get_executor(), hub, *broker, workspace_presence,
-                                                node_id, std::chrono::seconds(config.node_ttl_seconds));
+  endpoints::Presence workspace_presence;
+  endpoints::PresenceExchange presence_exchange("presence", io_context.get_executor(), hub, *broker,
+                                                workspace_presence,
+                                                endpoints::WorkspaceEndpoint::announce_presence(hub), node_id,
+                                                std::chrono::seconds(config.node_ttl_seconds));
   endpoints::WorkspaceEvents workspace_events(hub, workspace_presence);
   // A shared database has other writers, whose membership changes this
   // node's cache would not see until the broker carries them (issue 12): on
@@ -234,6 +241,7 @@ int run_server(const config::ServerConfig& config) {
     storage_probe.stop();
     cluster_stats.stop();
     presence_exchange.stop();
+    chat_presence_exchange.stop();
     for (const auto& connection : hub.connections())
       connection->close(hub::CloseCode::going_away, "Server shutdown");
     std::make_shared<GracefulShutdown>(io_context, context,
@@ -245,6 +253,7 @@ int run_server(const config::ServerConfig& config) {
   if (config.broker != "memory") {
     cluster_stats.start();
     presence_exchange.start();
+    chat_presence_exchange.start();
   }
   listener->start();
   keep_alive.start();

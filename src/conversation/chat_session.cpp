@@ -88,15 +88,8 @@ void ChatSession::relay(hub::SharedText message, hub::ConnectionId sender) {
   });
 }
 
-void ChatSession::participant_left(std::string user_id) {
-  net::post(strand_, [self = shared_from_this(), user_id = std::move(user_id)] {
-    // One notice per participant, when their last connection (tab) leaves.
-    if (self->dependencies_.hub.user_connections_in_room(self->room_, user_id) == 0) {
-      self->publish(protocol::server_message("user_disconnected",
-                                             {{"user_id", user_id}, {"session_id", self->session_id_}}));
-    }
-    self->stop_hearing_if_idle();
-  });
+void ChatSession::connection_left() {
+  net::post(strand_, [self = shared_from_this()] { self->stop_hearing_if_idle(); });
 }
 
 void ChatSession::stop() {

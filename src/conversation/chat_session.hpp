@@ -63,8 +63,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   void join(hub::ConnectionPtr connection);
   /// Sends a participant's message (typing) to the others in the room.
   void relay(hub::SharedText message, hub::ConnectionId sender);
-  /// Tells the others when `user_id`'s last connection has left.
-  void participant_left(std::string user_id);
+  /// A participant's connection closed: the session stops hearing the other
+  /// nodes once nothing here needs them.
+  void connection_left();
   /// Ends a generation in progress as cancelled (server shutdown).
   void stop();
 

@@ -350,6 +350,33 @@ def test_presence_spans_nodes_once_per_user_whatever_their_tabs(cluster):
     run(scenario())
 
 
+def test_a_chat_participant_is_disconnected_once_when_their_last_tab_on_any_node_closes(cluster):
+    a, b = cluster.nodes
+
+    async def chat_tab(node, user):
+        ws = await websockets.connect(node.ws_url(f"/ws/chat/chat-presence?token={make_token(user)}"))
+        assert (await receive_json(ws))["type"] == "connected"
+        return ws
+
+    async def scenario():
+        watcher = await chat_tab(a, "cp-wes")
+        zoe_on_b = await chat_tab(b, "cp-zoe")
+        # Node b tells of zoe's tab before its stats report, on one connection:
+        # once node a's stats show her, node a knows she is in the session.
+        await asyncio.to_thread(await_stats, a, lambda d: d["details"]["users"].get("cp-zoe") == 1)
+        zoe_on_a = await chat_tab(a, "cp-zoe")
+        await zoe_on_a.close()
+        await asyncio.to_thread(await_stats, a, lambda d: d["details"]["users"].get("cp-zoe") == 1)
+        await nothing_more_before_pong(watcher)  # she still has a tab on node b
+        await zoe_on_b.close()
+        gone = await receive_json(watcher)
+        assert (gone["type"], gone["user_id"], gone["session_id"]) == ("user_disconnected", "cp-zoe", "chat-presence")
+        await nothing_more_before_pong(watcher)
+        await watcher.close()
+
+    run(scenario())
+
+
 def test_the_fanout_benchmark_splits_its_members_over_both_nodes_and_counts_one_publish_per_event(cluster):
     a, b = cluster.nodes
     # Paced under the workspace rate limit (20 events/s): the benchmark's
@@ -367,5 +394,7 @@ def test_the_fanout_benchmark_splits_its_members_over_both_nodes_and_counts_one_
     figures = report["figures"]
     assert figures["deliveries"] == 200
     assert report["settings"]["member_ports"] == [a.port, b.port]
-    # Each event once; a stats or presence report may fall in the span too.
-    assert 20 <= figures["redis_publishes"] <= 24, figures["redis_publishes"]
+    # Each event once (twice would be 40); each node's reports (stats,
+    # workspace and chat presence) may fall in the two-second span too, at
+    # most twice each.
+    assert 20 <= figures["redis_publishes"] <= 20 + 2 * 3 * 2, figures["redis_publishes"]

@@ -150,17 +150,25 @@ def test_a_killed_nodes_users_leave_the_stats_and_the_workspace_within_its_ttl(t
             doomed, _ = await workspace_socket(b, "ws-doomed", "doomed-dee")
             joined = await receive_json(survivor)
             assert (joined["type"], joined["user_id"]) == ("user_joined", "doomed-dee")
-            await asyncio.to_thread(await_stats, a, lambda d: d["details"]["users"].get("doomed-dee") == 1)
+            chats = [await websockets.connect(node.ws_url(f"/ws/chat/doomed-chat?token={make_token(user)}"))
+                     for node, user in ((a, "survivor-sam"), (b, "doomed-dee"))]
+            for ws in chats:
+                assert (await receive_json(ws))["type"] == "connected"
+            # Node b tells of its users before its stats report them.
+            await asyncio.to_thread(await_stats, a, lambda d: d["details"]["users"].get("doomed-dee") == 2)
             killed = time.monotonic()
             b.process.kill()
             b.process.wait(timeout=10)
             left = await receive_json(survivor, timeout=15)
             assert (left["type"], left["user_id"]) == ("user_left", "doomed-dee")
             print(f"user_left on node a {time.monotonic() - killed:.2f} s after node b's SIGKILL")
+            gone = await receive_json(chats[0], timeout=15)
+            assert (gone["type"], gone["user_id"]) == ("user_disconnected", "doomed-dee")
             await asyncio.to_thread(await_stats, a, lambda d: "doomed-dee" not in d["details"]["users"])
             print(f"node b left node a's stats {time.monotonic() - killed:.2f} s after SIGKILL")
             await survivor.close()
             await doomed.close()
+            await chats[0].close()
 
         run(scenario())
     finally:

@@ -4,6 +4,13 @@
 #include "util/json_fields.hpp"
 
 namespace nadoo::endpoints {
+namespace {
+
+hub::SharedText user_disconnected_message(const std::string& session_id, const std::string& user_id) {
+  return protocol::server_message("user_disconnected", {{"user_id", user_id}, {"session_id", session_id}});
+}
+
+}  // namespace
 
 using protocol::server_message;
 
@@ -19,6 +26,9 @@ void ChatEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessageSen
   // sees `connected` finds it in the room; the session's messages to it queue
   // behind `connected`, which this strand sends first.
   chat_service_.session(session_id)->join(connection);
+  presence_.arrive(connection, [&](const Presence::Arrival& arrival) {
+    if (arrival.first_on_this_node) presence_exchange_.local_change(session_id, connection->user_id(), true);
+  });
   connection->send(
       server_message("connected", {{"session_id", session_id}, {"user_id", connection->user_id()}}));
   first_message_sent();
@@ -26,7 +36,23 @@ void ChatEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessageSen
 
 void ChatEndpoint::on_close(const hub::ConnectionPtr& connection) {
   hub_.remove(connection->id());
-  chat_service_.session(connection->resource_id())->participant_left(connection->user_id());
+  const auto& session_id = connection->resource_id();
+  presence_.depart(*connection, [&](const Presence::Departure& departure) {
+    // Each node tells its own participants, from its own view.
+    if (departure.last_connection)
+      hub_.publish_local(hub::chat_room(session_id),
+                         user_disconnected_message(session_id, connection->user_id()));
+    if (departure.last_on_this_node)
+      presence_exchange_.local_change(session_id, connection->user_id(), false);
+  });
+  chat_service_.session(session_id)->connection_left();
+}
+
+PresenceExchange::Announce ChatEndpoint::announce_presence(hub::Hub& hub) {
+  return [&hub](const std::string& session_id, const std::string& user_id, bool online) {
+    if (!online)
+      hub.publish_local(hub::chat_room(session_id), user_disconnected_message(session_id, user_id));
+  };
 }
 
 bool ChatEndpoint::on_json_message(const hub::ConnectionPtr& connection, std::string_view type,

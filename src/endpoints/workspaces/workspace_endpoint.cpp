@@ -48,8 +48,8 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessa
   hub.add(connection, {user_id, "workspace_" + workspace_id});
   connection->set_endpoint_state(
       std::make_unique<WorkspaceConnectionState>(rate_limit_, EventRateLimit::Clock::now()));
-  WorkspacePresence::Arrival arrival;
-  dependencies_.presence.arrive(connection, [&](const WorkspacePresence::Arrival& locked_arrival) {
+  Presence::Arrival arrival;
+  dependencies_.presence.arrive(connection, [&](const Presence::Arrival& locked_arrival) {
     // Joining and announcing under the workspace's presence lock: whoever announced
     // before is in `members_online`, whoever announces after finds this
     // connection in the room; nobody is both or neither.
@@ -82,7 +82,7 @@ void WorkspaceEndpoint::on_open(const hub::ConnectionPtr& connection, FirstMessa
 void WorkspaceEndpoint::on_close(const hub::ConnectionPtr& connection) {
   auto& hub = dependencies_.hub;
   hub.remove(connection->id());
-  dependencies_.presence.depart(*connection, [&](const WorkspacePresence::Departure& departure) {
+  dependencies_.presence.depart(*connection, [&](const Presence::Departure& departure) {
     const auto& workspace_id = connection->resource_id();
     if (departure.last_connection) {
       hub.publish_local(hub::workspace_room(workspace_id),
@@ -133,6 +133,13 @@ void WorkspaceEndpoint::relay(const hub::ConnectionPtr& connection, const boost:
   dependencies_.hub.publish(hub::workspace_room(workspace_id),
                             stamped_event_message(message, workspace_id, &connection->user_id()),
                             connection->id());
+}
+
+PresenceExchange::Announce WorkspaceEndpoint::announce_presence(hub::Hub& hub) {
+  return [&hub](const std::string& workspace_id, const std::string& user_id, bool online) {
+    hub.publish_local(hub::workspace_room(workspace_id),
+                      presence_message(online ? "user_joined" : "user_left", workspace_id, user_id));
+  };
 }
 
 }  // namespace nadoo::endpoints

@@ -7,9 +7,9 @@
 #include "endpoints/admission_policy.hpp"
 #include "endpoints/event_rate_limit.hpp"
 #include "endpoints/json_endpoint.hpp"
-#include "endpoints/workspaces/presence_exchange.hpp"
+#include "endpoints/presence/presence.hpp"
+#include "endpoints/presence/presence_exchange.hpp"
 #include "endpoints/workspaces/workspace_memberships.hpp"
-#include "endpoints/workspaces/workspace_presence.hpp"
 #include "hub/hub.hpp"
 
 namespace nadoo::endpoints {
@@ -19,7 +19,7 @@ struct WorkspaceDependencies {
   hub::ServerMetrics& metrics;
   const AdmissionPolicy& policy;
   WorkspaceMemberships& memberships;    // shared with the REST side (PUT/DELETE members)
-  WorkspacePresence& presence;          // shared with the REST side (WorkspaceEvents)
+  Presence& presence;                   // shared with the REST side (WorkspaceEvents)
   PresenceExchange& presence_exchange;  // tells the other nodes
 };
 
@@ -38,6 +38,10 @@ class WorkspaceEndpoint final : public JsonEndpoint {
   void admit(const AdmissionRequest& request, AdmissionDone done) override;
   void on_open(const hub::ConnectionPtr& connection, FirstMessageSent first_message_sent) override;
   void on_close(const hub::ConnectionPtr& connection) override;
+
+  /// What a node tells its own members of a workspace when a user comes
+  /// online on another node, or is no longer online on any.
+  static PresenceExchange::Announce announce_presence(hub::Hub& hub);
 
  protected:
   bool on_json_message(const hub::ConnectionPtr& connection, std::string_view type,

@@ -16,7 +16,7 @@ const hub::RoomId memberships_room = hub::cluster_room("memberships");
 
 }  // namespace
 
-WorkspaceEvents::WorkspaceEvents(hub::Hub& hub, WorkspacePresence& presence)
+WorkspaceEvents::WorkspaceEvents(hub::Hub& hub, Presence& presence)
     : hub_(hub), presence_(presence) {
   hub_.listen(
       std::make_shared<hub::RoomListener>([this](const std::string& payload) {

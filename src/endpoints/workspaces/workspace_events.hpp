@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "endpoints/workspaces/workspace_presence.hpp"
+#include "endpoints/presence/presence.hpp"
 #include "hub/hub.hpp"
 
 namespace nadoo::endpoints {
@@ -18,7 +18,7 @@ namespace nadoo::endpoints {
 class WorkspaceEvents {
  public:
   /// Listens to the nodes' membership room from now on (RoomListener).
-  WorkspaceEvents(hub::Hub& hub, WorkspacePresence& presence);
+  WorkspaceEvents(hub::Hub& hub, Presence& presence);
 
   /// Sends `member_added` to every connection of the workspace.
   void member_added(const std::string& workspace_id, const std::string& member_id,
@@ -41,7 +41,7 @@ class WorkspaceEvents {
   void close_member_connections(const std::string& workspace_id, const std::string& user_id);
 
   hub::Hub& hub_;
-  WorkspacePresence& presence_;
+  Presence& presence_;
 };
 
 }  // namespace nadoo::endpoints

@@ -1,4 +1,4 @@
-#include "endpoints/workspaces/workspace_presence.hpp"
+#include "endpoints/presence/presence.hpp"
 
 #include <gtest/gtest.h>
 
@@ -35,29 +35,29 @@ hub::ConnectionPtr connection(const std::string& workspace_id, const std::string
   return std::make_shared<FakeConnection>(workspace_id, user_id);
 }
 
-WorkspacePresence::Arrival arrive(WorkspacePresence& presence, const hub::ConnectionPtr& connection) {
-  WorkspacePresence::Arrival seen;
-  presence.arrive(connection, [&](const WorkspacePresence::Arrival& arrival) { seen = arrival; });
+Presence::Arrival arrive(Presence& presence, const hub::ConnectionPtr& connection) {
+  Presence::Arrival seen;
+  presence.arrive(connection, [&](const Presence::Arrival& arrival) { seen = arrival; });
   return seen;
 }
 
-bool depart(WorkspacePresence& presence, const hub::ConnectionPtr& connection) {
+bool depart(Presence& presence, const hub::ConnectionPtr& connection) {
   bool last = false;
   presence.depart(*connection,
-                  [&](const WorkspacePresence::Departure& departure) { last = departure.last_connection; });
+                  [&](const Presence::Departure& departure) { last = departure.last_connection; });
   return last;
 }
 
-TEST(WorkspacePresence, only_the_first_tab_of_a_user_is_announced) {
-  WorkspacePresence presence;
+TEST(Presence, only_the_first_tab_of_a_user_is_announced) {
+  Presence presence;
   EXPECT_TRUE(arrive(presence, connection("ws-1", "alice")).first_connection);
   EXPECT_FALSE(arrive(presence, connection("ws-1", "alice")).first_connection);
   EXPECT_TRUE(arrive(presence, connection("ws-2", "alice")).first_connection);
   EXPECT_TRUE(arrive(presence, connection("ws-1", "bob")).first_connection);
 }
 
-TEST(WorkspacePresence, online_users_include_the_arriving_user_once_by_id) {
-  WorkspacePresence presence;
+TEST(Presence, online_users_include_the_arriving_user_once_by_id) {
+  Presence presence;
   arrive(presence, connection("ws-1", "carol"));
   arrive(presence, connection("ws-1", "alice"));
   arrive(presence, connection("ws-2", "dave"));
@@ -68,35 +68,35 @@ TEST(WorkspacePresence, online_users_include_the_arriving_user_once_by_id) {
 }
 
 /// Alice has two tabs open in ws-1.
-class WorkspacePresenceWithTwoTabs : public ::testing::Test {
+class PresenceWithTwoTabs : public ::testing::Test {
  protected:
-  WorkspacePresenceWithTwoTabs() {
+  PresenceWithTwoTabs() {
     arrive(presence_, first_tab_);
     arrive(presence_, second_tab_);
   }
 
-  WorkspacePresence presence_;
+  Presence presence_;
   const hub::ConnectionPtr first_tab_ = connection("ws-1", "alice");
   const hub::ConnectionPtr second_tab_ = connection("ws-1", "alice");
 };
 
-TEST_F(WorkspacePresenceWithTwoTabs, only_the_last_tab_leaving_is_the_user_leaving) {
+TEST_F(PresenceWithTwoTabs, only_the_last_tab_leaving_is_the_user_leaving) {
   EXPECT_FALSE(depart(presence_, first_tab_));
   EXPECT_EQ(presence_.online_users("ws-1"), std::vector<std::string>{"alice"});
   EXPECT_TRUE(depart(presence_, second_tab_));
   EXPECT_TRUE(presence_.online_users("ws-1").empty());
 }
 
-TEST(WorkspacePresence, a_connection_that_never_arrived_departs_without_an_action) {
-  WorkspacePresence presence;
+TEST(Presence, a_connection_that_never_arrived_departs_without_an_action) {
+  Presence presence;
   arrive(presence, connection("ws-1", "alice"));
   bool called = false;
-  presence.depart(*connection("ws-1", "alice"), [&](const WorkspacePresence::Departure&) { called = true; });
+  presence.depart(*connection("ws-1", "alice"), [&](const Presence::Departure&) { called = true; });
   EXPECT_FALSE(called);
   EXPECT_EQ(presence.online_users("ws-1"), std::vector<std::string>{"alice"});
 }
 
-TEST_F(WorkspacePresenceWithTwoTabs, removing_a_member_returns_their_connections_to_that_workspace_only) {
+TEST_F(PresenceWithTwoTabs, removing_a_member_returns_their_connections_to_that_workspace_only) {
   arrive(presence_, connection("ws-2", "alice"));
   arrive(presence_, connection("ws-1", "bob"));
   const auto removed = presence_.remove_member("ws-1", "alice");
@@ -106,16 +106,16 @@ TEST_F(WorkspacePresenceWithTwoTabs, removing_a_member_returns_their_connections
   EXPECT_TRUE(presence_.remove_member("ws-1", "nobody").empty());
 }
 
-TEST(WorkspacePresence, an_arrival_after_a_removal_of_its_user_is_flagged_for_a_second_check) {
-  WorkspacePresence presence;
+TEST(Presence, an_arrival_after_a_removal_of_its_user_is_flagged_for_a_second_check) {
+  Presence presence;
   presence.remove_member("ws-1", "alice");
   EXPECT_TRUE(arrive(presence, connection("ws-1", "alice")).removal_may_have_raced);
   EXPECT_FALSE(arrive(presence, connection("ws-2", "alice")).removal_may_have_raced);
   EXPECT_FALSE(arrive(presence, connection("ws-1", "bob")).removal_may_have_raced);
 }
 
-TEST(WorkspacePresence, only_recent_removals_are_remembered) {
-  WorkspacePresence presence;
+TEST(Presence, only_recent_removals_are_remembered) {
+  Presence presence;
   presence.remove_member("ws-1", "oldest");
   for (int i = 0; i < 5000; ++i) presence.remove_member("ws-1", "user-" + std::to_string(i));
   EXPECT_FALSE(arrive(presence, connection("ws-1", "oldest")).removal_may_have_raced);
@@ -126,17 +126,17 @@ TEST(WorkspacePresence, only_recent_removals_are_remembered) {
 // announcements, recorded where they would be published (under the presence
 // lock), must alternate joined, left, joined, … and end with left: others
 // never see the user joined twice in a row, or left while a tab is open.
-TEST(WorkspacePresence, two_tabs_on_two_threads_announce_joined_and_left_alternately) {
-  WorkspacePresence presence;
+TEST(Presence, two_tabs_on_two_threads_announce_joined_and_left_alternately) {
+  Presence presence;
   std::vector<std::string> announcements;  // written under the presence lock only
   constexpr int cycles = 20000;
   auto run_tab = [&] {
     for (int i = 0; i < cycles; ++i) {
       const auto tab = connection("ws-1", "alice");
-      presence.arrive(tab, [&](const WorkspacePresence::Arrival& arrival) {
+      presence.arrive(tab, [&](const Presence::Arrival& arrival) {
         if (arrival.first_connection) announcements.push_back("user_joined");
       });
-      presence.depart(*tab, [&](const WorkspacePresence::Departure& departure) {
+      presence.depart(*tab, [&](const Presence::Departure& departure) {
         if (departure.last_connection) announcements.push_back("user_left");
       });
     }
@@ -154,8 +154,8 @@ TEST(WorkspacePresence, two_tabs_on_two_threads_announce_joined_and_left_alterna
   EXPECT_TRUE(presence.online_users("ws-1").empty());
 }
 
-TEST(WorkspacePresence, a_user_on_another_node_is_online_here_and_announced_once_across_nodes) {
-  WorkspacePresence presence;
+TEST(Presence, a_user_on_another_node_is_online_here_and_announced_once_across_nodes) {
+  Presence presence;
   std::vector<bool> announced;
   const auto announce = [&](bool online) { announced.push_back(online); };
   presence.remote_change("ws-1", "dana", "node-b", true, announce);
@@ -171,13 +171,13 @@ TEST(WorkspacePresence, a_user_on_another_node_is_online_here_and_announced_once
   EXPECT_EQ(presence.local_users(), (std::map<std::string, std::vector<std::string>>{{"ws-1", {"dana"}}}));
 }
 
-TEST(WorkspacePresence, the_last_tab_here_leaves_only_when_no_other_node_has_one) {
-  WorkspacePresence presence;
+TEST(Presence, the_last_tab_here_leaves_only_when_no_other_node_has_one) {
+  Presence presence;
   const auto tab = connection("ws-1", "eli");
   arrive(presence, tab);
   presence.remote_change("ws-1", "eli", "node-b", true, [](bool) { FAIL() << "already online here"; });
-  WorkspacePresence::Departure departure;
-  presence.depart(*tab, [&](const WorkspacePresence::Departure& seen) { departure = seen; });
+  Presence::Departure departure;
+  presence.depart(*tab, [&](const Presence::Departure& seen) { departure = seen; });
   EXPECT_TRUE(departure.last_on_this_node);
   EXPECT_FALSE(departure.last_connection);
   std::vector<bool> announced;

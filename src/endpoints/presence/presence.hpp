@@ -14,11 +14,14 @@
 
 namespace nadoo::endpoints {
 
-/// Who is online in each workspace: this node's connections of each user,
-/// and the other nodes where a user has one (PresenceExchange), so that a
-/// user with several tabs on any nodes is announced once (when the first
-/// arrives) and leaves once (when the last goes). Each node announces to its
-/// own connections what its view of the workspace says.
+/// Who is online in each workspace (or chat session: one Presence per
+/// endpoint family, keyed by the connections' resource id; "workspace" below
+/// stands for either): this node's connections of each user, and the other
+/// nodes where a user has one (PresenceExchange), so that a user with
+/// several tabs on any nodes is announced once (when the first arrives) and
+/// leaves once (when the last goes). Each node announces to its own
+/// connections what its view of the workspace says. Membership removals
+/// concern workspaces only.
 ///
 /// Thread-safety: every member function may be called from any thread. The
 /// actions given to `arrive` and `depart` run under their workspace's lock,
@@ -28,14 +31,21 @@ namespace nadoo::endpoints {
 /// joined-then-left. Each workspace has a lock of its own: an announcement to
 /// one workspace's room never holds up arrivals in another. Those actions
 /// must not call back into the presence.
-class WorkspacePresence {
+class Presence {
  public:
+  /// Whether an arrival lists who is online (a workspace's `connected`
+  /// does; a chat session needs only the counts, and listing would make
+  /// filling a session of n cost O(n²)).
+  enum class Listing { online_users, none };
+  explicit Presence(Listing listing = Listing::online_users) : listing_(listing) {}
+
   struct Arrival {
     /// The user had no other connection to the workspace, on any node: announce them.
     bool first_connection = false;
     /// The user had no other connection to the workspace on this node: tell the other nodes.
     bool first_on_this_node = false;
-    /// Users online in the workspace, the arriving one included, by id.
+    /// Users online in the workspace, the arriving one included, by id
+    /// (with Listing::online_users).
     std::vector<std::string> online_users;
     /// The user was removed from the workspace recently: the admission that
     /// let this connection in may have read the membership before the removal.
@@ -96,6 +106,7 @@ class WorkspacePresence {
   bool removed_recently(const std::string& workspace_id, const std::string& user_id) const;
   static std::vector<std::string> online_users_locked(const Workspace& workspace);
 
+  const Listing listing_;
   /// Guards the map and the removals, never held while a workspace's lock is
   /// taken (only the other way round, to retire an emptied workspace).
   mutable std::mutex mutex_;

@@ -1,4 +1,4 @@
-#include "endpoints/workspaces/workspace_presence.hpp"
+#include "endpoints/presence/presence.hpp"
 
 namespace nadoo::endpoints {
 namespace {
@@ -9,33 +9,33 @@ constexpr std::size_t remembered_removals = 1024;
 
 }  // namespace
 
-WorkspacePresence::WorkspacePtr WorkspacePresence::find_workspace(const std::string& workspace_id) const {
+Presence::WorkspacePtr Presence::find_workspace(const std::string& workspace_id) const {
   std::lock_guard lock(mutex_);
   const auto found = workspaces_.find(workspace_id);
   return found == workspaces_.end() ? nullptr : found->second;
 }
 
-WorkspacePresence::WorkspacePtr WorkspacePresence::find_or_add_workspace(const std::string& workspace_id) {
+Presence::WorkspacePtr Presence::find_or_add_workspace(const std::string& workspace_id) {
   std::lock_guard lock(mutex_);
   auto& workspace = workspaces_[workspace_id];
   if (!workspace) workspace = std::make_shared<Workspace>();
   return workspace;
 }
 
-void WorkspacePresence::retire(const std::string& workspace_id, Workspace& workspace) {
+void Presence::retire(const std::string& workspace_id, Workspace& workspace) {
   workspace.retired = true;
   std::lock_guard lock(mutex_);
   const auto found = workspaces_.find(workspace_id);
   if (found != workspaces_.end() && found->second.get() == &workspace) workspaces_.erase(found);
 }
 
-bool WorkspacePresence::removed_recently(const std::string& workspace_id, const std::string& user_id) const {
+bool Presence::removed_recently(const std::string& workspace_id, const std::string& user_id) const {
   std::lock_guard lock(mutex_);
   return recent_removal_keys_.contains(MemberKey{workspace_id, user_id});
 }
 
-void WorkspacePresence::with_workspace(const std::string& workspace_id,
-                                       const std::function<void(Workspace&)>& with_locked) {
+void Presence::with_workspace(const std::string& workspace_id,
+                              const std::function<void(Workspace&)>& with_locked) {
   for (;;) {
     const auto workspace = find_or_add_workspace(workspace_id);
     std::lock_guard lock(workspace->mutex);
@@ -44,13 +44,13 @@ void WorkspacePresence::with_workspace(const std::string& workspace_id,
   }
 }
 
-void WorkspacePresence::retire_if_empty(const std::string& workspace_id, Workspace& workspace) {
+void Presence::retire_if_empty(const std::string& workspace_id, Workspace& workspace) {
   if (workspace.connections_by_user.empty() && workspace.nodes_by_user.empty())
     retire(workspace_id, workspace);
 }
 
-void WorkspacePresence::arrive(const hub::ConnectionPtr& connection,
-                               const std::function<void(const Arrival&)>& while_locked) {
+void Presence::arrive(const hub::ConnectionPtr& connection,
+                      const std::function<void(const Arrival&)>& while_locked) {
   const auto& workspace_id = connection->resource_id();
   const auto& user_id = connection->user_id();
   with_workspace(workspace_id, [&](Workspace& workspace) {
@@ -59,15 +59,15 @@ void WorkspacePresence::arrive(const hub::ConnectionPtr& connection,
     Arrival arrival;
     arrival.first_on_this_node = connections.size() == 1;
     arrival.first_connection = arrival.first_on_this_node && !workspace.nodes_by_user.contains(user_id);
-    arrival.online_users = online_users_locked(workspace);
+    if (listing_ == Listing::online_users) arrival.online_users = online_users_locked(workspace);
     // Read after the connection is in: a removal recorded later lists it.
     arrival.removal_may_have_raced = removed_recently(workspace_id, user_id);
     while_locked(arrival);
   });
 }
 
-void WorkspacePresence::depart(const hub::Connection& connection,
-                               const std::function<void(const Departure&)>& while_locked) {
+void Presence::depart(const hub::Connection& connection,
+                      const std::function<void(const Departure&)>& while_locked) {
   const auto workspace = find_workspace(connection.resource_id());
   if (!workspace) return;
   std::lock_guard lock(workspace->mutex);
@@ -89,9 +89,9 @@ void WorkspacePresence::depart(const hub::Connection& connection,
   retire_if_empty(connection.resource_id(), *workspace);
 }
 
-void WorkspacePresence::remote_change(const std::string& workspace_id, const std::string& user_id,
-                                      const std::string& node, bool online,
-                                      const std::function<void(bool online)>& announce) {
+void Presence::remote_change(const std::string& workspace_id, const std::string& user_id,
+                             const std::string& node, bool online,
+                             const std::function<void(bool online)>& announce) {
   with_workspace(workspace_id, [&](Workspace& workspace) {
     const auto is_online = [&] {
       return workspace.connections_by_user.contains(user_id) || workspace.nodes_by_user.contains(user_id);
@@ -109,7 +109,7 @@ void WorkspacePresence::remote_change(const std::string& workspace_id, const std
   });
 }
 
-std::map<std::string, std::vector<std::string>> WorkspacePresence::local_users() const {
+std::map<std::string, std::vector<std::string>> Presence::local_users() const {
   std::vector<std::pair<std::string, WorkspacePtr>> workspaces;
   {
     std::lock_guard lock(mutex_);
@@ -124,8 +124,8 @@ std::map<std::string, std::vector<std::string>> WorkspacePresence::local_users()
   return users;
 }
 
-std::vector<hub::ConnectionPtr> WorkspacePresence::remove_member(const std::string& workspace_id,
-                                                                 const std::string& user_id) {
+std::vector<hub::ConnectionPtr> Presence::remove_member(const std::string& workspace_id,
+                                                        const std::string& user_id) {
   {
     std::lock_guard lock(mutex_);
     MemberKey key{workspace_id, user_id};
@@ -146,14 +146,14 @@ std::vector<hub::ConnectionPtr> WorkspacePresence::remove_member(const std::stri
   return user->second;
 }
 
-std::vector<std::string> WorkspacePresence::online_users(const std::string& workspace_id) const {
+std::vector<std::string> Presence::online_users(const std::string& workspace_id) const {
   const auto workspace = find_workspace(workspace_id);
   if (!workspace) return {};
   std::lock_guard lock(workspace->mutex);
   return online_users_locked(*workspace);
 }
 
-std::vector<std::string> WorkspacePresence::online_users_locked(const Workspace& workspace) {
+std::vector<std::string> Presence::online_users_locked(const Workspace& workspace) {
   std::set<std::string> users;
   for (const auto& [user_id, connections] : workspace.connections_by_user) users.insert(user_id);
   for (const auto& [user_id, nodes] : workspace.nodes_by_user) users.insert(user_id);

@@ -1,4 +1,4 @@
-#include "endpoints/workspaces/presence_exchange.hpp"
+#include "endpoints/presence/presence_exchange.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,7 +7,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/parse.hpp>
 
-#include "endpoints/workspaces/workspace_messages.hpp"
 #include "hub/room_listener.hpp"
 #include "util/json_serialize.hpp"
 
@@ -16,7 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const hub::RoomId presence_room = hub::cluster_room("presence");
 /// How often the node checks for silent nodes and for Redis coming back.
 constexpr std::chrono::milliseconds check_interval = 250ms;
 
@@ -27,12 +25,14 @@ const boost::json::string* string_field(const boost::json::object& object, std::
 
 }  // namespace
 
-PresenceExchange::PresenceExchange(boost::asio::any_io_executor executor, hub::Hub& hub,
-                                   const hub::Broker& broker, WorkspacePresence& presence,
-                                   std::string node_id, std::chrono::milliseconds node_ttl)
-    : hub_(hub),
+PresenceExchange::PresenceExchange(std::string_view topic, boost::asio::any_io_executor executor,
+                                   hub::Hub& hub, const hub::Broker& broker, Presence& presence,
+                                   Announce announce, std::string node_id, std::chrono::milliseconds node_ttl)
+    : room_(hub::cluster_room(topic)),
+      hub_(hub),
       broker_(broker),
       presence_(presence),
+      announce_(std::move(announce)),
       node_id_(std::move(node_id)),
       node_ttl_(node_ttl),
       timer_(boost::asio::make_strand(std::move(executor))) {}
@@ -42,7 +42,7 @@ void PresenceExchange::start() {
   hub_.listen(std::make_shared<hub::RoomListener>([this](const std::string& payload) {
                 boost::asio::post(timer_.get_executor(), [this, payload] { on_message(payload); });
               }),
-              presence_room);
+              room_);
   boost::asio::dispatch(timer_.get_executor(), [this] { tick(); });
 }
 
@@ -50,12 +50,11 @@ void PresenceExchange::stop() {
   boost::asio::dispatch(timer_.get_executor(), [this] { timer_.cancel(); });
 }
 
-void PresenceExchange::local_change(const std::string& workspace_id, const std::string& user_id,
-                                    bool online) {
+void PresenceExchange::local_change(const std::string& scope, const std::string& user_id, bool online) {
   if (!started_) return;
-  hub_.publish(presence_room,
-               hub::make_shared_text(util::serialize_json(boost::json::object{
-                   {"node", node_id_}, {"workspace", workspace_id}, {"user", user_id}, {"online", online}})));
+  if (online) others_may_see_users_here_ = true;
+  hub_.publish(room_, hub::make_shared_text(util::serialize_json(boost::json::object{
+                          {"node", node_id_}, {"scope", scope}, {"user", user_id}, {"online", online}})));
 }
 
 void PresenceExchange::tick() {
@@ -84,13 +83,17 @@ void PresenceExchange::tick() {
 
 void PresenceExchange::send_state() {
   boost::json::object state;
-  for (const auto& [workspace_id, users] : presence_.local_users()) {
+  for (const auto& [scope, users] : presence_.local_users()) {
     boost::json::array names;
     for (const auto& user : users) names.emplace_back(user);
-    state[workspace_id] = std::move(names);
+    state[scope] = std::move(names);
   }
-  hub_.publish(presence_room, hub::make_shared_text(util::serialize_json(
-                                  boost::json::object{{"node", node_id_}, {"state", std::move(state)}})));
+  // An empty state tells nothing new to nodes that never heard of anyone
+  // here, and every idle node would otherwise PUBLISH it forever.
+  if (state.empty() && !others_may_see_users_here_.exchange(false)) return;
+  if (!state.empty()) others_may_see_users_here_ = true;
+  hub_.publish(room_, hub::make_shared_text(util::serialize_json(
+                          boost::json::object{{"node", node_id_}, {"state", std::move(state)}})));
 }
 
 void PresenceExchange::on_message(const std::string& payload) {
@@ -103,20 +106,20 @@ void PresenceExchange::on_message(const std::string& payload) {
   const std::string node_name(*node);
   if (const auto* state = message->if_contains("state"); state && state->is_object()) {
     std::set<Entry> online;
-    for (const auto& [workspace_id, users] : state->get_object()) {
+    for (const auto& [scope, users] : state->get_object()) {
       if (!users.is_array()) continue;
       for (const auto& user : users.get_array()) {
-        if (user.is_string()) online.emplace(std::string(workspace_id), std::string(user.get_string()));
+        if (user.is_string()) online.emplace(std::string(scope), std::string(user.get_string()));
       }
     }
     return replace(node_name, std::move(online));
   }
-  const auto* workspace_id = string_field(*message, "workspace");
+  const auto* scope = string_field(*message, "scope");
   const auto* user_id = string_field(*message, "user");
   const auto* online = message->if_contains("online");
-  if (!workspace_id || !user_id || !online || !online->is_bool())
+  if (!scope || !user_id || !online || !online->is_bool())
     return spdlog::error("presence room: a change that is not one: {}", payload);
-  apply(node_name, Entry{std::string(*workspace_id), std::string(*user_id)}, online->get_bool());
+  apply(node_name, Entry{std::string(*scope), std::string(*user_id)}, online->get_bool());
 }
 
 void PresenceExchange::apply(const std::string& node, const Entry& entry, bool online) {
@@ -155,12 +158,6 @@ void PresenceExchange::forget(const std::string& node) {
                             [&](bool now_online) { announce(entry, now_online); });
   }
   nodes_.erase(found);
-}
-
-void PresenceExchange::announce(const Entry& entry, bool online) const {
-  const auto& [workspace_id, user_id] = entry;
-  hub_.publish_local(hub::workspace_room(workspace_id),
-                     presence_message(online ? "user_joined" : "user_left", workspace_id, user_id));
 }
 
 }  // namespace nadoo::endpoints
