@@ -60,6 +60,13 @@ void ChatSession::on_control(SessionControl::Message message) {
   using Kind = SessionControl::Kind;
   switch (message.kind) {
     case Kind::started:
+      // Two nodes each started one before hearing of the other: the greater
+      // message id goes on, whichever node decides, so exactly one does; the
+      // other ends `interrupted`, as the later of two chats on one node would.
+      if (active_ && active_->phase != Phase::finishing) {
+        if (message.message_id < active_->message_id) return;  // its node ends it on our `started`
+        end_generation("interrupted");
+      }
       return follow_remote(std::move(message));
     case Kind::ended:
       if (!remote_ || remote_->message_id != message.message_id) return;

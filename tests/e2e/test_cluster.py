@@ -280,6 +280,25 @@ def test_a_chat_through_the_other_node_interrupts_the_generation_and_streams_the
     run(scenario())
 
 
+def test_two_chats_sent_through_both_nodes_at_once_leave_one_answer_streaming(cluster):
+    a, b = cluster.nodes
+    medium = openai_application(a, "app-cluster-medium", "slow:tokens=40:interval_ms=20")
+
+    async def scenario():
+        asker_a, asker_b = await participants_on_both_nodes(cluster, "cluster-race")
+        await asyncio.gather(asker_a.send(chat_message(medium, "from a")), asker_b.send(chat_message(medium, "from b")))
+        for ws in (asker_a, asker_b):
+            ends = {}
+            while len(ends) < 2:
+                end = (await asyncio.wait_for(receive_until(ws, ends_response), 15))[-1]
+                ends[end["message_id"]] = end["finish_reason"]
+            assert sorted(ends.values()) == ["interrupted", "stop"], ends
+        for ws in (asker_a, asker_b):
+            await ws.close()
+
+    run(scenario())
+
+
 def test_a_cancel_with_nothing_streaming_on_any_node_is_still_an_error(cluster):
     a, b = cluster.nodes
 
