@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
+#include <charconv>
 
 #include "protocol/json_or_null.hpp"
 #include "protocol/server_message.hpp"
@@ -69,6 +70,16 @@ hub::SharedText debug_data_message(const store::RecentDebugEvents& history) {
 }
 
 std::optional<std::int64_t> debug_event_sequence(std::string_view message) {
+  // append_event writes the sequence last: our own messages are read from
+  // their end without parsing them (a console's feed reads every event).
+  static constexpr std::string_view last_key = R"(,"sequence":)";
+  if (const auto key = message.rfind(last_key); key != std::string_view::npos && message.ends_with('}')) {
+    const auto* first = message.data() + key + last_key.size();
+    const auto* last = message.data() + message.size() - 1;
+    std::int64_t sequence = 0;
+    const auto [end, failure] = std::from_chars(first, last, sequence);
+    if (failure == std::errc() && end == last && first != last) return sequence;
+  }
   boost::system::error_code error;
   const auto parsed = boost::json::parse(message, error);
   const auto* object = error ? nullptr : parsed.if_object();
