@@ -70,6 +70,39 @@ def test_while_redis_is_down_each_node_serves_its_own_and_both_recover_when_it_r
     run(scenario())
 
 
+def test_messages_a_node_could_not_publish_reach_the_other_nodes_tabs_once_it_can(cluster):
+    a, b = cluster.nodes
+
+    async def scenario():
+        tab_a, tab_b = await notification_tabs(cluster, "fault-pia")
+        # Redis refuses PUBLISH while every connection stays up: only the
+        # publishing node knows that its messages were lost.
+        cluster.redis.cli("ACL", "SETUSER", "default", "-publish")
+        try:
+            dropped_before = metric(a, "nadoo_broker_messages_dropped_total")
+            refused = await asyncio.to_thread(publish_notification, a, "fault-pia", "refused by Redis")
+            assert (await receive_json(tab_a))["id"] == refused
+            await asyncio.to_thread(lambda: await_metric_above(a, "nadoo_broker_messages_dropped_total",
+                                                               dropped_before))
+        finally:
+            cluster.redis.cli("ACL", "SETUSER", "default", "+publish")
+        # Node a tells the others at its next heartbeat; node b fills from the store.
+        assert (await receive_json(tab_b))["id"] == refused
+        after = await asyncio.to_thread(publish_notification, a, "fault-pia", "after")
+        for tab in (tab_a, tab_b):
+            assert (await receive_json(tab))["id"] == after
+            await tab.close()
+
+    run(scenario())
+
+
+def await_metric_above(node, name, value, timeout=10):
+    deadline = time.monotonic() + timeout
+    while metric(node, name) <= value:
+        assert time.monotonic() < deadline, f"{name} stayed at {value}"
+        time.sleep(0.02)
+
+
 def test_a_console_that_stays_connected_through_a_redis_outage_gets_the_events_stored_meanwhile(cluster):
     a, b = cluster.nodes
     create_plugin_execution(a, "exec-outage")

@@ -5,6 +5,7 @@
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <charconv>
 #include <utility>
 
 namespace nadoo::broker::redis {
@@ -14,6 +15,8 @@ namespace net = boost::asio;
 using namespace std::chrono_literals;
 
 constexpr std::string_view room_channel_prefix = "nadoo:room:";
+/// Where a node says that it dropped messages: `node id\nsince` (Unix ms).
+constexpr std::string_view gaps_channel = "nadoo:gaps";
 constexpr std::chrono::milliseconds heartbeat_interval = 1000ms;
 /// A connection that has not answered a heartbeat for this long is taken as
 /// wedged: three heartbeats missed.
@@ -50,6 +53,8 @@ RedisBroker::RedisBroker(net::io_context& io_context, RedisAddress address, std:
       publisher_(strand_, address, "publish",
                  {[this] { update_readiness(); },
                   [this] {
+                    // Its unanswered PUBLISHes may never have reached Redis.
+                    if (!unanswered_publish_sizes_.empty()) count_dropped(0);
                     unanswered_publish_bytes_ = 0;
                     unanswered_publish_sizes_.clear();
                     publisher_unheard_since_.reset();
@@ -94,23 +99,25 @@ void RedisBroker::send_outgoing() {
   }
   const auto on_reply = [](redisAsyncContext*, void* reply, void* privdata) {
     auto& broker = *static_cast<RedisBroker*>(privdata);
-    if (broker.unanswered_publish_sizes_.empty()) return;  // the connection was lost: already cleared
+    if (broker.unanswered_publish_sizes_.empty()) {
+      // The connection was lost, and these messages with it: counted then.
+      return;
+    }
     broker.unanswered_publish_bytes_ -= broker.unanswered_publish_sizes_.front();
     broker.unanswered_publish_sizes_.pop_front();
-    if (!reply || static_cast<redisReply*>(reply)->type == REDIS_REPLY_ERROR)
-      broker.metrics_.broker_messages_dropped_total.fetch_add(1, std::memory_order_relaxed);
+    if (!reply || static_cast<redisReply*>(reply)->type == REDIS_REPLY_ERROR) broker.count_dropped(1);
   };
   for (const auto& message : batch) {
     const auto size = message.payload->size();
     if (unanswered_publish_bytes_ + size > max_unanswered_publish_bytes) {
-      metrics_.broker_messages_dropped_total.fetch_add(1, std::memory_order_relaxed);
+      count_dropped(1);
       continue;
     }
     const auto channel = room_channel(message.room);
     const auto framed = envelope(node_id_, *message.payload);
     const std::string_view command[] = {"PUBLISH", channel, framed};
     if (!publisher_.command(command, on_reply, this)) {
-      metrics_.broker_messages_dropped_total.fetch_add(1, std::memory_order_relaxed);
+      count_dropped(1);
       continue;
     }
     unanswered_publish_bytes_ += size;
@@ -172,7 +179,7 @@ void RedisBroker::send_subscribe(const std::vector<std::string>& channels) {
   command.insert(command.end(), channels.begin(), channels.end());
   subscriber_.command(command, on_reply, this);
   for (const auto& channel : channels) {
-    if (channel == node_channel_) continue;
+    if (channel == node_channel_ || channel == gaps_channel) continue;
     ++subscriptions_[channel.substr(room_channel_prefix.size())].unconfirmed;
   }
 }
@@ -192,7 +199,9 @@ void RedisBroker::on_subscriber_ready() {
     }
   }
   // Last: Redis confirms in order, so the node channel's confirmation says
-  // that every room before it is subscribed again.
+  // that every room (and the other nodes' gap notices) before it is
+  // subscribed again.
+  channels.emplace_back(gaps_channel);
   channels.push_back(node_channel_);
   send_subscribe(channels);
   if (rooms > 0) spdlog::info("redis: subscribing to {} rooms again", rooms);
@@ -216,7 +225,10 @@ void RedisBroker::on_subscription_reply(const void* reply_pointer) {
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3) return;
   const auto kind = text_of(reply->element[0]);
   const auto channel = text_of(reply->element[1]);
-  if (kind == "message") return on_room_message(channel, text_of(reply->element[2]));
+  if (kind == "message") {
+    if (channel == gaps_channel) return on_gap_notice(text_of(reply->element[2]));
+    return on_room_message(channel, text_of(reply->element[2]));
+  }
   if (kind != "subscribe") return;  // an unsubscribe's confirmation: nothing waits for it
   if (channel == node_channel_) {
     node_channel_confirmed_ = true;
@@ -256,6 +268,42 @@ void RedisBroker::on_room_message(std::string_view channel, std::string_view fra
                             hub::make_shared_text(std::string(framed.substr(newline + 1))), 0});
 }
 
+void RedisBroker::on_gap_notice(std::string_view notice) {
+  const auto newline = notice.find('\n');
+  if (newline == std::string_view::npos || notice.substr(0, newline) == node_id_) return;
+  std::int64_t since_ms = 0;
+  const auto digits = notice.substr(newline + 1);
+  if (std::from_chars(digits.data(), digits.data() + digits.size(), since_ms).ec != std::errc()) return;
+  spdlog::warn("redis: node {} dropped messages; filling what this node's clients missed",
+               notice.substr(0, newline));
+  if (gap_closed_) gap_closed_(std::chrono::system_clock::time_point(std::chrono::milliseconds(since_ms)));
+}
+
+void RedisBroker::count_dropped(std::size_t messages) {
+  metrics_.broker_messages_dropped_total.fetch_add(messages, std::memory_order_relaxed);
+  ++drops_;
+  // A message dropped now may have been published up to a heartbeat
+  // deadline ago (it waited for Redis's answer).
+  if (!publish_gap_since_) publish_gap_since_ = std::chrono::system_clock::now() - heartbeat_deadline;
+}
+
+void RedisBroker::send_gap_notice() {
+  if (!publish_gap_since_ || !publisher_.is_ready()) return;
+  const auto since_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(publish_gap_since_->time_since_epoch()).count();
+  const auto notice = node_id_ + "\n" + std::to_string(since_ms);
+  const std::string_view command[] = {"PUBLISH", gaps_channel, notice};
+  const auto on_reply = [](redisAsyncContext*, void* reply, void* privdata) {
+    auto& broker = *static_cast<RedisBroker*>(privdata);
+    const bool told = reply && static_cast<redisReply*>(reply)->type != REDIS_REPLY_ERROR;
+    // Cleared only if nothing was dropped since it was sent: else the next
+    // heartbeat tells again, from the same instant.
+    if (told && broker.drops_ == broker.drops_told_) broker.publish_gap_since_.reset();
+  };
+  drops_told_ = drops_;
+  publisher_.command(command, on_reply, this);
+}
+
 void RedisBroker::run_waiting(Subscription& subscription) {
   auto waiting = std::move(subscription.waiting);
   subscription.waiting.clear();
@@ -280,6 +328,7 @@ void RedisBroker::send_heartbeat() {
     if (reply) static_cast<RedisBroker*>(privdata)->publisher_unheard_since_.reset();
   };
   if (publisher_.command(ping, on_pong, this) && !publisher_unheard_since_) publisher_unheard_since_ = now;
+  send_gap_notice();
   // Subscribing to the node's channel again is answered on the subscribing
   // connection itself: no PUBLISH, so Redis's PUBLISH count stays the room
   // messages' count.

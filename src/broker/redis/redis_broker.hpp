@@ -29,6 +29,10 @@ namespace nadoo::broker::redis {
 /// the one publishing connection, so every node gets one publisher's
 /// messages in that order.
 ///
+/// A node that drops messages (its publishing connection failed, or Redis
+/// refused them) tells the others in `nadoo:gaps` once it can publish
+/// again; they fill the gap as after losing their own subscriptions.
+///
 /// Liveness: every second each connection must answer a heartbeat (a PING;
 /// a SUBSCRIBE to the node's own channel on the subscribing one); one that
 /// stops answering (a wedged connection, centrifugo#1189) is reconnected.
@@ -73,6 +77,15 @@ class RedisBroker final : public hub::Broker {
   void on_room_confirmed(const hub::RoomId& room);
   void on_room_message(std::string_view channel, std::string_view envelope);
   void run_waiting(Subscription& subscription);
+  /// Another node dropped messages (`node id\nsince`): the other nodes'
+  /// subscriptions never lost them, so only it can tell.
+  void on_gap_notice(std::string_view notice);
+  /// Counts `messages` dropped (0: an unknown number, lost with the
+  /// connection) and remembers since when this node has dropped messages.
+  void count_dropped(std::size_t messages);
+  /// While this node has dropped messages that it has not told of: tells
+  /// every node, in `nadoo:gaps`, so that they fill them from storage.
+  void send_gap_notice();
   void send_heartbeat();
   void update_readiness();
 
@@ -111,6 +124,12 @@ class RedisBroker final : public hub::Broker {
   /// confirmation before a lost subscribing connection until every room is
   /// subscribed again.
   std::optional<std::chrono::system_clock::time_point> gap_since_ = std::chrono::system_clock::now();
+  /// Since when messages this node published may not have reached the
+  /// other nodes, until a gap notice says so; and drops counted (all of
+  /// them, and up to the last notice sent).
+  std::optional<std::chrono::system_clock::time_point> publish_gap_since_;
+  std::uint64_t drops_ = 0;
+  std::uint64_t drops_told_ = 0;
 };
 
 }  // namespace nadoo::broker::redis
