@@ -103,6 +103,7 @@ void ChatSession::start(PendingRequest pending) {
   auto& generation = active_.emplace();
   generation.number = ++generations_started_;
   generation.message_id = util::random_id(store::message_id_prefix);
+  seen_here(generation.message_id);
   generation.request = std::move(pending.request);
   generation.requester = pending.sender;
   generation.started_at = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/array.hpp>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -154,11 +155,19 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   static void absorb_early_deltas(RemoteGeneration& remote);
   /// The followed generation has ended: forgets it, then starts what waits.
   void forget_remote();
-  /// A broker gap closed: the participants here may have missed part of the
-  /// followed generation. Asks its node for a snapshot; without an answer
-  /// it has ended, and its stored answer ends it here (fill_from_store).
-  void on_gap_closed();
+  /// A broker gap closed (messages lost from `since` on): the participants
+  /// here may have missed part of the followed generation, or whole answers.
+  /// Following one: asks its node for a snapshot; without an answer it has
+  /// ended, and its stored answer ends it here (fill_from_store). Following
+  /// none: replays the answers stored since, then asks what streams now.
+  void on_gap_closed(std::chrono::system_clock::time_point since);
+  void ask_for_gap_snapshot();
   void fill_from_snapshot(const SessionControl::Message& snapshot);
+  /// Sends this node's participants a whole answer they never saw, stored.
+  void replay_stored_answer(const store::ChatMessage& answer);
+  /// Remembers that this node's participants saw (or are seeing) answer `message_id`.
+  void seen_here(const std::string& message_id);
+  bool was_seen_here(const std::string& message_id) const;
   void fill_from_store();
   void on_stored_answer(const std::string& message_id, const store::StoreResult<store::ChatMessage>& answer);
   /// Asks the other node to stop its generation so that `pending_` can start.
@@ -192,6 +201,9 @@ class ChatSession : public std::enable_shared_from_this<ChatSession> {
   std::string gap_request_id_;
   boost::asio::steady_timer gap_timer_;
   int gap_fill_attempts_ = 0;
+  /// The latest answers this node's participants saw, newest last: a gap
+  /// fill replays only the others.
+  std::deque<std::string> answers_seen_here_;
   /// In the session's room while the control room is heard, to collect what
   /// another node streams; it drops everything while nothing is followed.
   std::shared_ptr<hub::RoomListener> stream_listener_;

@@ -2,6 +2,7 @@
 // control messages, catch-up from another node, and an answer lost with its node.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 
@@ -9,10 +10,19 @@
 #include "conversation/stream_events.hpp"
 #include "protocol/server_message.hpp"
 #include "util/random_id.hpp"
+#include "util/utc_timestamp.hpp"
 
 namespace nadoo::conversation {
 
 namespace net = boost::asio;
+
+namespace {
+
+/// Answers a gap fill replays at most, and answers a session remembers as
+/// seen: far more than one session streams during an outage.
+constexpr std::size_t max_replayed_answers = 32;
+
+}  // namespace
 
 void ChatSession::hear_other_nodes() {
   // A single node (--broker memory) has nobody to hear: no listener at all.
@@ -34,13 +44,17 @@ void ChatSession::hear_other_nodes() {
           });
         }
       },
-      [weak = weak_from_this()](std::chrono::system_clock::time_point) {
-        if (const auto self = weak.lock()) net::post(self->strand_, [self] { self->on_gap_closed(); });
+      [weak = weak_from_this()](std::chrono::system_clock::time_point since) {
+        if (const auto self = weak.lock())
+          net::post(self->strand_, [self, since] { self->on_gap_closed(since); });
       });
   dependencies_.hub.listen(stream_listener_, room_);
   // The listener keeps this session alive while it hears: a node with a
   // participant remembers another node's generation between its messages.
   control_.listen([self = shared_from_this()](SessionControl::Message message) {
+    // Set here, on the delivering thread, not on the strand: the deltas that
+    // follow `started` arrive next, and the listener must collect them.
+    if (message.kind == SessionControl::Kind::started) self->following_remote_->store(true);
     net::post(self->strand_,
               [self, message = std::move(message)]() mutable { self->on_control(std::move(message)); });
   });
@@ -64,7 +78,10 @@ void ChatSession::on_control(SessionControl::Message message) {
       // message id goes on, whichever node decides, so exactly one does; the
       // other ends `interrupted`, as the later of two chats on one node would.
       if (active_ && active_->phase != Phase::finishing) {
-        if (message.message_id < active_->message_id) return;  // its node ends it on our `started`
+        if (message.message_id < active_->message_id) {  // its node ends it on our `started`
+          following_remote_->store(remote_.has_value());
+          return;
+        }
         end_generation("interrupted");
       }
       return follow_remote(std::move(message));
@@ -91,6 +108,7 @@ void ChatSession::follow_remote(SessionControl::Message message) {
   if (remote_ && remote_->message_id == message.message_id && remote_->deltas.size() >= message.deltas.size())
     return;
   const bool watching = remote_.has_value();
+  seen_here(message.message_id);
   remote_ = RemoteGeneration{std::move(message.message_id), std::move(message.chat_id),
                              std::move(message.node),       std::move(message.user_id),
                              std::move(message.deltas),     std::chrono::steady_clock::now()};
@@ -128,8 +146,51 @@ void ChatSession::forget_remote() {
   stop_hearing_if_idle();
 }
 
-void ChatSession::on_gap_closed() {
-  if (!remote_) return;
+void ChatSession::on_gap_closed(std::chrono::system_clock::time_point since) {
+  if (remote_) return ask_for_gap_snapshot();
+  // created_at comes from the clock of the node that stored the answer.
+  const auto created_since = util::format_utc_timestamp(since - std::chrono::seconds(5));
+  dependencies_.storage.run_ordered_by(
+      session_id_, strand_,
+      [session_id = session_id_, created_since](store::Store& store) {
+        return store.session_answers_since(session_id, created_since, max_replayed_answers);
+      },
+      [self = shared_from_this()](store::StoreResult<std::vector<store::ChatMessage>> answers) {
+        if (answers.ok()) {
+          for (const auto& answer : *answers.value)
+            if (!self->was_seen_here(answer.id)) self->replay_stored_answer(answer);
+        }
+        if (!self->remote_ && !self->active_) self->ask_for_gap_snapshot();
+      });
+}
+
+void ChatSession::replay_stored_answer(const store::ChatMessage& answer) {
+  seen_here(answer.id);
+  auto& hub = dependencies_.hub;
+  hub.publish_local(room_, response_start_event(answer.id, answer.chat_id));
+  if (!answer.content.empty()) hub.publish_local(room_, text_delta_event(answer.content, 0, answer.id));
+  if (answer.sources_json != "[]") {
+    boost::system::error_code error;
+    const auto sources = boost::json::parse(answer.sources_json, error);
+    if (!error && sources.is_array()) hub.publish_local(room_, sources_event(sources.get_array(), answer.id));
+  }
+  // Its time to answer was not stored: 0.
+  hub.publish_local(room_, response_end_event({answer.id, answer.chat_id, answer.content, answer.tokens_used,
+                                               0, answer.finish_reason}));
+}
+
+void ChatSession::seen_here(const std::string& message_id) {
+  if (was_seen_here(message_id)) return;
+  answers_seen_here_.push_back(message_id);
+  if (answers_seen_here_.size() > max_replayed_answers) answers_seen_here_.pop_front();
+}
+
+bool ChatSession::was_seen_here(const std::string& message_id) const {
+  return std::find(answers_seen_here_.begin(), answers_seen_here_.end(), message_id) !=
+         answers_seen_here_.end();
+}
+
+void ChatSession::ask_for_gap_snapshot() {
   gap_request_id_ = util::random_id("gap-", 8);
   SessionControl::Message request(SessionControl::Kind::catch_up);
   request.request_id = gap_request_id_;
@@ -146,9 +207,18 @@ void ChatSession::fill_from_snapshot(const SessionControl::Message& snapshot) {
   gap_request_id_.clear();
   gap_timer_.cancel();
   gap_fill_attempts_ = 0;
+  auto& hub = dependencies_.hub;
+  if (!remote_ && !active_ && !was_seen_here(snapshot.message_id)) {
+    // It started while Redis was down: everything so far, by index (a delta
+    // that came live since is sent again at its index), then it is followed.
+    hub.publish_local(room_, response_start_event(snapshot.message_id, snapshot.chat_id));
+    for (std::size_t index = 0; index < snapshot.deltas.size(); ++index)
+      hub.publish_local(room_, text_delta_event(snapshot.deltas[index], index, snapshot.message_id));
+    if (snapshot.sources) hub.publish_local(room_, sources_event(*snapshot.sources, snapshot.message_id));
+    return;
+  }
   if (!remote_ || remote_->message_id != snapshot.message_id) return;
   auto& remote = *remote_;
-  auto& hub = dependencies_.hub;
   // What the participants here missed, by index; a client places a delta
   // by its index, and response_end's full_response is the whole text.
   for (std::size_t index = remote.deltas.size(); index < snapshot.deltas.size(); ++index) {
@@ -184,7 +254,7 @@ void ChatSession::on_stored_answer(const std::string& message_id,
   if (!answer.ok() || answer.value->id.empty()) {
     // Not stored yet (its node stores it before it ends it), or storage is
     // down: ask again; after three tries the answer is taken as lost.
-    if (++gap_fill_attempts_ < 3) return on_gap_closed();
+    if (++gap_fill_attempts_ < 3) return ask_for_gap_snapshot();
     gap_fill_attempts_ = 0;
     return lose_remote();
   }

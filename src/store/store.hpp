@@ -35,6 +35,12 @@ class Store {
   virtual std::vector<ChatMessage> recent_messages(const std::string& chat_id,
                                                    std::size_t max_characters) = 0;
   virtual MessagePage list_messages(const MessageQuery& query) = 0;
+  /// The session's assistant messages created at or after `created_since`
+  /// (same form as created_at), oldest first, at most `limit`: the answers a
+  /// node's participants may have missed while Redis was down.
+  virtual std::vector<ChatMessage> session_answers_since(const std::string& session_id,
+                                                         const std::string& created_since,
+                                                         std::size_t limit) = 0;
 
   // Knowledge
   /// Stores the document and replaces its chunks (chunked by the caller).

@@ -292,8 +292,30 @@ def test_chat_participants_that_stay_connected_through_a_redis_outage_get_every_
             for ws in (asker, watcher):
                 await ws.close()
 
+        async def asked_and_answered_during_an_outage(session, app):
+            token = make_token(f"{session}-user")
+            watcher = await websockets.connect(b.ws_url(f"/ws/chat/{session}?token={token}"))
+            assert (await receive_json(watcher))["type"] == "connected"
+            await asyncio.to_thread(cluster.redis.await_subscribers, f"nadoo:room:chat:{session}", 1)
+            cluster.redis.command("halt")
+            await asyncio.to_thread(await_all, cluster, 503)
+            asker = await websockets.connect(a.ws_url(f"/ws/chat/{session}?token={token}"))
+            assert (await receive_json(asker))["type"] == "connected"
+            await asker.send(json.dumps({"type": "chat", "content": "Tell me", "application_id": app}))
+            asked = (await asyncio.wait_for(receive_until(asker, ends_response), 15))[-1]
+            cluster.redis.command("resume")
+            await asyncio.to_thread(await_all, cluster, 200)
+            replayed = await asyncio.wait_for(receive_until(watcher, ends_response), 15)
+            assert replayed[0]["type"] == "response_start" and replayed[0]["message_id"] == asked["message_id"]
+            assert deltas_by_index(replayed) == asked["full_response"] == replayed[-1]["full_response"]
+            assert replayed[-1]["finish_reason"] == "stop"
+            for ws in (asker, watcher):
+                await ws.close()
+
         # The answer ends on node a while Redis is down: node b ends it from the store.
         run(through_an_outage("gap-short", "app-short", True))
+        # Asked and answered while Redis is down: node b replays it from the store.
+        run(asked_and_answered_during_an_outage("gap-unseen", "app-short"))
         # It still streams when Redis is back: node b fills the missing deltas from a's snapshot.
         run(through_an_outage("gap-long", "app-long", False))
     finally:

@@ -170,6 +170,30 @@ TYPED_TEST(StoreTest, recent_messages_are_the_newest_that_fit_the_character_budg
   EXPECT_TRUE(store.recent_messages("chat-unknown", 1000).empty());
 }
 
+TYPED_TEST(StoreTest, session_answers_since_are_the_sessions_assistant_messages_from_then_on) {
+  auto& store = *this->store_;
+  const auto chat = sample_chat("chat-1", "alice");
+  store.create_chat(chat);
+  const auto answer = [&](const std::string& id, const std::string& created_at) {
+    auto message = sample_message(id, chat, "answer " + id);
+    message.role = "assistant";
+    message.created_at = created_at;
+    return message;
+  };
+  store.append_message(answer("m-old", "2025-01-15T10:00:00.000Z"));
+  auto question = sample_message("m-question", chat, "a question");
+  question.created_at = "2025-01-15T11:00:00.000Z";
+  store.append_message(question);
+  store.append_message(answer("m-at", "2025-01-15T11:00:00.000Z"));
+  store.append_message(answer("m-new", "2025-01-15T12:00:00.000Z"));
+
+  EXPECT_EQ(ids_of(store.session_answers_since(chat.session_id, "2025-01-15T11:00:00.000Z", 10)),
+            (std::vector<std::string>{"m-at", "m-new"}));
+  EXPECT_EQ(ids_of(store.session_answers_since(chat.session_id, "2025-01-15T11:00:00.000Z", 1)),
+            std::vector<std::string>{"m-at"});
+  EXPECT_TRUE(store.session_answers_since("another-session", "2025-01-15T00:00:00.000Z", 10).empty());
+}
+
 TYPED_TEST(StoreTest, recent_messages_leave_no_gap_behind_a_message_too_long_to_fit) {
   auto& store = *this->store_;
   const auto chat = sample_chat("chat-1", "alice");

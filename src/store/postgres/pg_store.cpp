@@ -180,6 +180,21 @@ class PostgresStore final : public Store {
     });
   }
 
+  std::vector<ChatMessage> session_answers_since(const std::string& session_id,
+                                                 const std::string& created_since,
+                                                 std::size_t limit) override {
+    return connection_.run([&](Connection& connection) {
+      const Rows rows =
+          connection.query("SELECT " + std::string(message_columns) +
+                               " FROM messages m WHERE m.session_id = $1 AND m.role = 'assistant' "
+                               "AND m.created_at >= $2 ORDER BY m.sequence LIMIT $3",
+                           {session_id, created_since, std::to_string(capped_page_limit(limit))});
+      std::vector<ChatMessage> answers;
+      for (int row = 0; row < rows.size(); ++row) answers.push_back(read_message(rows, row));
+      return answers;
+    });
+  }
+
   MessagePage list_messages(const MessageQuery& query) override {
     return connection_.run([&](Connection& connection) {
       const auto limit = static_cast<std::size_t>(std::max(query.limit, 0));

@@ -196,6 +196,20 @@ class SqliteStore final : public Store {
                                       read_message);
   }
 
+  std::vector<ChatMessage> session_answers_since(const std::string& session_id,
+                                                 const std::string& created_since,
+                                                 std::size_t limit) override {
+    Transaction transaction(connection_, Transaction::Kind::read);
+    auto rows = connection_.query("SELECT " + std::string(message_columns) +
+                                  " FROM messages m WHERE m.session_id = ?1 AND m.role = 'assistant' AND "
+                                  "m.created_at >= ?2 ORDER BY m.sequence LIMIT ?3");
+    rows.bind_text(1, session_id).bind_text(2, created_since);
+    const auto bound = sqlite::bind_page_limit(rows, 3, limit);
+    std::vector<ChatMessage> answers;
+    sqlite::read_page_rows(rows, bound, answers, read_message);
+    return answers;
+  }
+
   MessagePage list_messages(const MessageQuery& query) override {
     Transaction transaction(connection_, Transaction::Kind::read);
     MessagePage page;
