@@ -17,6 +17,7 @@
 #include "api/notifications_api.hpp"
 #include "api/operations_api.hpp"
 #include "api/plugin_executions_api.hpp"
+#include "api/static_files.hpp"
 #include "api/workspaces_api.hpp"
 #include "app/graceful_shutdown.hpp"
 #include "app/seed_loader.hpp"
@@ -212,6 +213,10 @@ int run_server(const config::ServerConfig& config) {
                             config.workspace_event_max_bytes);
   api::add_plugin_execution_routes(router, api_context, debug_ingest, plugin_debug_ingest_limits(config));
   api::add_notification_routes(router, api_context, notification_service, notification_config.limits);
+  const auto web_dir = api::web_directory(config.web_dir);
+  const auto web_files = api::load_static_files(web_dir);
+  if (web_files.empty()) spdlog::warn("no web console: {} holds no files (--web-dir)", web_dir.string());
+  api::add_static_file_routes(router, web_files);
 
   // Half the idle timeout: a silent peer is pinged after one interval and
   // dropped after the next (see KeepAliveSweep).

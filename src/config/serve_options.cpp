@@ -83,6 +83,11 @@ void add_network_options(OptionRegistry& registry, ServerConfig& config) {
             "each core runs its own connections; more threads than cores only take turns"},
            config.io_threads)
       .within(OptionBounds<unsigned>{0, 1024});
+  registry.add({"--web-dir", "NADOO_WEB_DIR",
+                "the web console and JavaScript client served at `/` and `/sdk/` (read at start); empty: "
+                "the `web` folder beside the binary",
+                "the build installs `src/web` there"},
+               config.web_dir);
 }
 
 void add_storage_options(OptionRegistry& registry, ServerConfig& config) {

@@ -18,6 +18,7 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;
   unsigned io_threads = 0;
+  std::string web_dir;
 
   // Storage
   std::string data_dir = "data";
